@@ -1,0 +1,48 @@
+package dev.filesapi.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL server run from the binaries zonky ships on Maven Central. Works as root and as a
+ * normal user. With a data directory the data survives restarts; without one it is throw-away.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  public static EmbeddedDatabase start(Optional<Path> dataDirectory) throws IOException {
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder()
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("max_connections", "100");
+    if (dataDirectory.isPresent()) {
+      builder.setDataDirectory(dataDirectory.get()).setCleanDataDirectory(false);
+    } else {
+      builder.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off");
+    }
+    return new EmbeddedDatabase(builder.start());
+  }
+
+  public String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  public String username() {
+    return "postgres";
+  }
+
+  public String password() {
+    return "postgres";
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.filesapi.embedded;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * The embedded default: a database when no JDBC URL is set, an S3 store when no bucket is set,
+ * and an API key when none is configured. Everything lives under {@code FILES_EMBEDDED_DIR}
+ * (default {@code ./.files-api}), so data and the key survive restarts.
+ */
+public final class EmbeddedDefaults {
+  /** JVM-wide marker: dev mode runs main() again on every live reload. */
+  static final String STARTED = "files.embedded.started";
+  static final String DATABASE = "files.embedded.database";
+  static final String STORE = "files.embedded.store";
+  static final String KEY_FILE = "files.embedded.key-file";
+  private static final String BUCKET = "files";
+
+  private EmbeddedDefaults() {}
+
+  static synchronized void startUnconfigured() throws Exception {
+    if (System.getProperty(STARTED) != null || "false".equalsIgnoreCase(setting("files.embedded"))) {
+      return;
+    }
+    System.setProperty(STARTED, "true");
+    Path home = Path.of(Optional.ofNullable(setting("files.embedded.dir")).orElse(".files-api"));
+    Files.createDirectories(home);
+
+    if (setting("quarkus.datasource.jdbc.url") == null) {
+      EmbeddedDatabase database = EmbeddedDatabase.start(Optional.of(home.resolve("postgres")));
+      System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
+      System.setProperty("quarkus.datasource.username", database.username());
+      System.setProperty("quarkus.datasource.password", database.password());
+      System.setProperty(DATABASE, database.jdbcUrl());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(database)));
+    }
+
+    if (setting("files.storage.bucket") == null) {
+      Path objects = home.resolve("objects");
+      Files.createDirectories(objects);
+      String secret = dev.filesapi.common.Ids.randomChars(40);
+      EmbeddedStore store = EmbeddedStore.onDisk(objects, "files-api-embedded", secret);
+      int port = Integer.parseInt(Optional.ofNullable(setting("files.embedded.s3-port")).orElse("0"));
+      store.start(port, BUCKET);
+      System.setProperty("files.storage.bucket", BUCKET);
+      System.setProperty("quarkus.s3.endpoint-override", store.endpoint());
+      System.setProperty("quarkus.s3.path-style-access", "true");
+      System.setProperty("quarkus.s3.aws.region", "us-east-1");
+      System.setProperty("quarkus.s3.aws.credentials.type", "static");
+      System.setProperty("quarkus.s3.aws.credentials.static-provider.access-key-id", store.accessKey());
+      System.setProperty("quarkus.s3.aws.credentials.static-provider.secret-access-key", secret);
+      System.setProperty(STORE, store.endpoint() + " (" + objects.toAbsolutePath() + ")");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(store)));
+    }
+
+    if (setting("files.bootstrap.api-key") == null) {
+      Path keyFile = home.resolve("api-key");
+      System.setProperty("files.bootstrap.api-key", readOrCreateKey(keyFile));
+      System.setProperty(KEY_FILE, keyFile.toAbsolutePath().toString());
+    }
+  }
+
+  /** A key kept in a file readable by its owner only: it never goes to the log. */
+  private static String readOrCreateKey(Path keyFile) throws IOException {
+    if (Files.exists(keyFile)) {
+      return Files.readString(keyFile, StandardCharsets.UTF_8).trim();
+    }
+    String key = dev.filesapi.tenancy.ApiKeys.generate();
+    Files.writeString(keyFile, key + "\n", StandardCharsets.UTF_8);
+    try {
+      Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system; the file keeps the directory's defaults
+    }
+    return key;
+  }
+
+  /** A setting from a system property or its environment-variable form. */
+  private static String setting(String property) {
+    String value = System.getProperty(property);
+    if (value == null) {
+      value = System.getenv(property.toUpperCase().replaceAll("[^A-Z0-9]", "_"));
+    }
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      System.err.println("embedded default: stopping failed: " + e.getMessage());
+    }
+  }
+
+}

@@ -1,0 +1,41 @@
+package dev.filesapi.file;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** A file as {@code GET /files/metadata} lists it. */
+public record FileRecord(
+    @Schema(description = "The file's name within the organization") String fileId,
+    String fileUid,
+    @JsonProperty("is_valid") boolean isValid,
+    String fileType,
+    long numBytes,
+    @Schema(example = "FILE_STATUS_REGISTERED") String fileStatus,
+    Map<String, Object> fileAttributes,
+    List<String> fileTags,
+    boolean ingested,
+    @Schema(description = "Position of the file in the stable listing order") long fileIndex,
+    Instant createdAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Checksum checksum) {
+
+  static FileRecord of(StoredFile file, long index) {
+    FileStatus status = FileStatus.valueOf(file.status);
+    return new FileRecord(
+        file.fileId,
+        file.fileUid,
+        status == FileStatus.REGISTERED,
+        file.fileType,
+        file.numBytes,
+        status.longName(),
+        Map.of(),
+        List.of(),
+        false,
+        index,
+        file.createdAt,
+        Checksum.of(file));
+  }
+}

@@ -1,0 +1,221 @@
+package dev.filesapi.file;
+
+import dev.filesapi.common.AdvisoryLocks;
+import dev.filesapi.common.ApiException;
+import dev.filesapi.common.Ids;
+import dev.filesapi.storage.StorageBackend;
+import dev.filesapi.storage.StorageKeys;
+import dev.filesapi.storage.StorageUnavailableException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Registered files of an organization. Storage calls run outside database transactions; the
+ * database is changed only after the store has done its part.
+ */
+@ApplicationScoped
+public class FileService {
+  private static final Logger LOG = Logger.getLogger(FileService.class);
+  /** Largest file accepted by the simple form upload: 512 MB. */
+  public static final long MAX_SIMPLE_UPLOAD_BYTES = 512_000_000L;
+  private static final int MAX_ITEMS_PER_SHARD = 1000;
+
+  private final StorageBackend storage;
+  private final StorageKeys keys;
+  private final DownloadConfig downloads;
+  private final EntityManager em;
+  private final Clock clock;
+
+  FileService(
+      StorageBackend storage,
+      StorageKeys keys,
+      DownloadConfig downloads,
+      EntityManager em,
+      Clock clock) {
+    this.storage = storage;
+    this.keys = keys;
+    this.downloads = downloads;
+    this.em = em;
+    this.clock = clock;
+  }
+
+  /** What a registration did: the new file, and the storage key of the instance it replaced. */
+  public record Registration(StoredFile file, Optional<String> replacedStorageKey) {}
+
+  /**
+   * Records a stored object as the current file of its name, replacing any earlier instance.
+   * Runs inside the caller's transaction; the caller removes the replaced object after commit.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public Registration register(StoredFile file) {
+    AdvisoryLocks.lock(em, "file", file.organizationId, file.fileId);
+    Optional<StoredFile> previous = StoredFile.findByName(file.organizationId, file.fileId);
+    previous.ifPresent(
+        old -> {
+          old.delete();
+          em.flush();
+        });
+    file.persist();
+    return new Registration(file, previous.map(old -> old.storageKey));
+  }
+
+  /** Removes an object no record points at any more; a failure leaves an orphan, logged. */
+  public void discardObject(String storageKey) {
+    try {
+      storage.delete(storageKey);
+    } catch (StorageUnavailableException e) {
+      LOG.warnf("could not delete replaced object %s; it is orphaned: %s", storageKey, e.getMessage());
+    }
+  }
+
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public List<FileRecord> list(
+      String organizationId, Optional<String> fileType, int shardIndex, int maxItemsPerShard) {
+    if (maxItemsPerShard != -1 && (maxItemsPerShard < 1 || maxItemsPerShard > MAX_ITEMS_PER_SHARD)) {
+      throw ApiException.validation(
+          "max_items_per_shard", "must be -1 (all) or between 1 and " + MAX_ITEMS_PER_SHARD);
+    }
+    if (shardIndex < 0 || (maxItemsPerShard == -1 && shardIndex > 0)) {
+      throw ApiException.validation(
+          "shard_index", "must be 0 when max_items_per_shard is -1, and never negative");
+    }
+    String query =
+        "organizationId = :org"
+            + (fileType.isPresent() ? " and fileType = :type" : "")
+            + " order by createdAt, fileUid";
+    var parameters = io.quarkus.panache.common.Parameters.with("org", organizationId);
+    fileType.ifPresent(type -> parameters.and("type", type));
+    var found = StoredFile.<StoredFile>find(query, parameters);
+    long first = 0;
+    if (maxItemsPerShard > 0) {
+      first = (long) shardIndex * maxItemsPerShard;
+      found.range((int) first, (int) (first + maxItemsPerShard - 1));
+    }
+    List<FileRecord> records = new ArrayList<>();
+    long index = first;
+    for (StoredFile file : found.list()) {
+      records.add(FileRecord.of(file, index++));
+    }
+    return records;
+  }
+
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public FileRecord get(String organizationId, String fileId) {
+    StoredFile file = require(organizationId, fileId);
+    long index =
+        StoredFile.count(
+            "organizationId = ?1 and (createdAt < ?2 or (createdAt = ?2 and fileUid < ?3))",
+            organizationId,
+            file.createdAt,
+            file.fileUid);
+    return FileRecord.of(file, index);
+  }
+
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public FilesInfo info(String organizationId) {
+    Object[] row =
+        (Object[])
+            em.createQuery(
+                    "select count(f), coalesce(sum(f.numBytes), 0), max(f.createdAt) from StoredFile f"
+                        + " where f.organizationId = :org")
+                .setParameter("org", organizationId)
+                .getSingleResult();
+    Instant newest = (Instant) row[2];
+    double lastUpdated = newest == null ? 0 : newest.toEpochMilli() / 1000.0;
+    return new FilesInfo(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), 0, lastUpdated);
+  }
+
+  /** Where a download goes: a presigned URL, or the bytes themselves. */
+  public sealed interface Download {
+    record Redirect(URI location) implements Download {}
+
+    record Stream(InputStream content, String fileType, long numBytes, String disposition)
+        implements Download {}
+  }
+
+  public Download download(String organizationId, String fileId) {
+    StoredFile file = QuarkusTransaction.requiringNew().call(() -> require(organizationId, fileId));
+    if (!FileStatus.REGISTERED.name().equals(file.status)) {
+      throw new ApiException(
+          400, "file_not_registered", "File " + fileId + " is not registered", null, null, null);
+    }
+    String disposition = ContentDisposition.attachment(file.fileId);
+    return switch (downloads.mode()) {
+      case REDIRECT -> new Download.Redirect(
+          storage.presignDownload(file.storageKey, downloads.urlTtl(), disposition));
+      case STREAM -> new Download.Stream(
+          storage.open(file.storageKey), file.fileType, file.numBytes, disposition);
+    };
+  }
+
+  /** Deletes the object first, so a store failure leaves the file fully intact. */
+  public void delete(String organizationId, String fileId) {
+    StoredFile file = QuarkusTransaction.requiringNew().call(() -> require(organizationId, fileId));
+    storage.delete(file.storageKey);
+    QuarkusTransaction.requiringNew()
+        .run(() -> StoredFile.delete("fileUid", file.fileUid));
+  }
+
+  /** Stores a small file in one request: object first, then the record. */
+  public SimpleUploadResponse uploadWhole(
+      String organizationId, String filename, String fileType, Path content) {
+    long size;
+    try {
+      size = Files.size(content);
+    } catch (IOException e) {
+      throw new IllegalStateException("spooled upload vanished", e);
+    }
+    if (size > MAX_SIMPLE_UPLOAD_BYTES) {
+      throw new ApiException(
+          413,
+          "payload_too_large",
+          "The simple upload takes files up to " + MAX_SIMPLE_UPLOAD_BYTES + " bytes; use initiate for larger ones",
+          null,
+          null,
+          null);
+    }
+    StoredFile file = new StoredFile();
+    file.fileUid = Ids.file();
+    file.organizationId = organizationId;
+    file.fileId = filename;
+    file.fileType = fileType;
+    file.numBytes = size;
+    file.status = FileStatus.REGISTERED.name();
+    file.storageKey = keys.forFile(organizationId, file.fileUid);
+    file.backend = storage.name();
+    file.createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    try (InputStream in = Files.newInputStream(content)) {
+      storage.put(file.storageKey, fileType, in, size);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading the spooled upload failed", e);
+    }
+    Registration registration;
+    try {
+      registration = QuarkusTransaction.requiringNew().call(() -> register(file));
+    } catch (RuntimeException e) {
+      discardObject(file.storageKey);
+      throw e;
+    }
+    registration.replacedStorageKey().ifPresent(this::discardObject);
+    return new SimpleUploadResponse(true, file.fileId, file.fileUid);
+  }
+
+  private static StoredFile require(String organizationId, String fileId) {
+    return StoredFile.findByName(organizationId, fileId)
+        .orElseThrow(() -> ApiException.notFound("File", fileId));
+  }
+}

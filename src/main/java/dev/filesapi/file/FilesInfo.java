@@ -1,0 +1,11 @@
+package dev.filesapi.file;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Totals over an organization's files. */
+public record FilesInfo(
+    long numFiles,
+    long numBytes,
+    long numIngested,
+    @Schema(description = "Unix seconds of the newest file registration; 0 when there is none")
+        double lastUpdated) {}

@@ -1,0 +1,25 @@
+package dev.filesapi.storage;
+
+/**
+ * What a backend declares about itself; part plans and answers are derived from these values
+ * only, never from which backend it is.
+ *
+ * @param integrityAlgorithm the whole-file checksum the backend can verify on complete
+ * @param minPartSize smallest size of every part but the last
+ * @param maxPartSize largest size of any part
+ * @param maxParts largest number of parts in one upload
+ * @param reportsPartSize whether {@code part_size} is reported to clients
+ */
+public record BackendCapabilities(
+    IntegrityAlgorithm integrityAlgorithm,
+    long minPartSize,
+    long maxPartSize,
+    int maxParts,
+    boolean reportsPartSize) {
+
+  public BackendCapabilities {
+    if (minPartSize < 1 || maxPartSize < minPartSize || maxParts < 1) {
+      throw new IllegalArgumentException("inconsistent part limits");
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.filesapi.storage;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one seam between the service and an object store. Backends know nothing of HTTP requests
+ * or the database; the service plans and answers from {@link #capabilities()} alone.
+ *
+ * <p>Part numbers are zero-based here as in the API; each backend maps them to its store's
+ * numbering. Failures to reach the store are {@link StorageUnavailableException}s.
+ */
+public interface StorageBackend {
+
+  /** The name recorded with each upload ({@code s3}, {@code gcs}). */
+  String name();
+
+  BackendCapabilities capabilities();
+
+  /** Starts a multipart upload of {@code key}; returns the store's upload id. */
+  String begin(String key, String contentType);
+
+  /** Presigns the PUT of each given zero-based part; local work, no network call per part. */
+  Map<Integer, PresignedUrl> presignParts(
+      String key, String uploadId, Collection<Integer> partNumbers, Duration ttl);
+
+  /** The parts the store holds for an open multipart upload. */
+  List<StoredPart> listParts(String key, String uploadId);
+
+  /**
+   * Assembles the object from the parts, in order.
+   *
+   * @throws InvalidPartsException when the store rejects a part's token or lacks a part
+   */
+  void complete(String key, String uploadId, List<PartToken> parts);
+
+  /** Aborts a multipart upload; an upload the store no longer knows counts as aborted. */
+  void abort(String key, String uploadId);
+
+  /** Size (and checksum where the store keeps one) of an object, empty when absent. */
+  Optional<ObjectStat> stat(String key);
+
+  /** A short-lived GET URL that downloads the object under the given disposition. */
+  URI presignDownload(String key, Duration ttl, String contentDisposition);
+
+  /** Streams an object's bytes (for {@code files.download.mode=stream}). */
+  InputStream open(String key);
+
+  /** Writes a whole object from a stream of known length. */
+  void put(String key, String contentType, InputStream content, long length);
+
+  /** Deletes an object; deleting an absent object succeeds. */
+  void delete(String key);
+}

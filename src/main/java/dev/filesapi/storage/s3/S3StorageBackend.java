@@ -1,0 +1,292 @@
+package dev.filesapi.storage.s3;
+
+import dev.filesapi.storage.BackendCapabilities;
+import dev.filesapi.storage.IntegrityAlgorithm;
+import dev.filesapi.storage.InvalidPartsException;
+import dev.filesapi.storage.NoSuchUploadException;
+import dev.filesapi.storage.ObjectStat;
+import dev.filesapi.storage.PartToken;
+import dev.filesapi.storage.PresignedUrl;
+import dev.filesapi.storage.StorageBackend;
+import dev.filesapi.storage.StorageConfig;
+import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoredPart;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedUploadPartRequest;
+
+/**
+ * Any S3-compatible store (AWS S3, MinIO, S3Proxy). Objects live at the keys the service derives
+ * from ids; the bucket is {@code files.storage.bucket}.
+ *
+ * <p>IAM permissions needed on the bucket: s3:PutObject, s3:GetObject, s3:DeleteObject,
+ * s3:AbortMultipartUpload, s3:ListMultipartUploadParts, s3:ListBucket (for readiness).
+ */
+@ApplicationScoped
+public class S3StorageBackend implements StorageBackend {
+  private static final Logger LOG = Logger.getLogger(S3StorageBackend.class);
+  private static final long MIB = 1024L * 1024L;
+
+  /** S3's multipart limits; S3-compatible stores verify no whole-file checksum by default. */
+  static final BackendCapabilities CAPABILITIES =
+      new BackendCapabilities(IntegrityAlgorithm.NONE, 5 * MIB, 5 * 1024 * MIB, 10_000, true);
+
+  private final S3Client s3;
+  private final S3Presigner presigner;
+  private final String bucket;
+
+  S3StorageBackend(S3Client s3, S3Presigner presigner, StorageConfig config) {
+    this.s3 = s3;
+    this.presigner = presigner;
+    this.bucket = config.bucket();
+  }
+
+  @Override
+  public String name() {
+    return "s3";
+  }
+
+  @Override
+  public BackendCapabilities capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public String begin(String key, String contentType) {
+    return call(
+        "create multipart upload",
+        () ->
+            s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType))
+                .uploadId());
+  }
+
+  @Override
+  public Map<Integer, PresignedUrl> presignParts(
+      String key, String uploadId, Collection<Integer> partNumbers, Duration ttl) {
+    Map<Integer, PresignedUrl> urls = new HashMap<>(partNumbers.size() * 2);
+    for (int partNumber : partNumbers) {
+      PresignedUploadPartRequest presigned =
+          presigner.presignUploadPart(
+              r ->
+                  r.signatureDuration(ttl)
+                      .uploadPartRequest(
+                          p ->
+                              p.bucket(bucket)
+                                  .key(key)
+                                  .uploadId(uploadId)
+                                  .partNumber(toStore(partNumber))));
+      urls.put(
+          partNumber, new PresignedUrl(presigned.url().toString(), presigned.expiration()));
+    }
+    return urls;
+  }
+
+  @Override
+  public List<StoredPart> listParts(String key, String uploadId) {
+    return call(
+        "list parts",
+        () -> {
+          List<StoredPart> parts = new ArrayList<>();
+          Integer marker = null;
+          while (true) {
+            Integer current = marker;
+            ListPartsResponse page =
+                s3.listParts(
+                    b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumberMarker(current));
+            for (Part part : page.parts()) {
+              parts.add(new StoredPart(fromStore(part.partNumber()), part.eTag(), part.size()));
+            }
+            if (!Boolean.TRUE.equals(page.isTruncated())) {
+              return parts;
+            }
+            marker = page.nextPartNumberMarker();
+          }
+        });
+  }
+
+  @Override
+  public void complete(String key, String uploadId, List<PartToken> parts) {
+    List<CompletedPart> completed = new ArrayList<>(parts.size());
+    for (PartToken part : parts) {
+      completed.add(
+          CompletedPart.builder()
+              .partNumber(toStore(part.partNumber()))
+              .eTag(quoted(part.token()))
+              .build());
+    }
+    try {
+      s3.completeMultipartUpload(
+          b ->
+              b.bucket(bucket)
+                  .key(key)
+                  .uploadId(uploadId)
+                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
+    } catch (S3Exception e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      if ("NoSuchUpload".equals(code)) {
+        throw new NoSuchUploadException(key);
+      }
+      if ("InvalidPart".equals(code) || "EntityTooSmall".equals(code)) {
+        throw new InvalidPartsException(rejectedParts(key, uploadId, parts));
+      }
+      throw unavailable("complete multipart upload", e);
+    } catch (SdkException e) {
+      throw unavailable("complete multipart upload", e);
+    }
+  }
+
+  /** Names the parts whose token the store does not hold, or whose size the store refuses. */
+  private List<Integer> rejectedParts(String key, String uploadId, List<PartToken> parts) {
+    Map<Integer, StoredPart> stored = new HashMap<>();
+    for (StoredPart part : listParts(key, uploadId)) {
+      stored.put(part.partNumber(), part);
+    }
+    int last = parts.stream().mapToInt(PartToken::partNumber).max().orElse(0);
+    List<Integer> rejected = new ArrayList<>();
+    for (PartToken part : parts) {
+      StoredPart held = stored.get(part.partNumber());
+      boolean tokenMatches = held != null && unquoted(held.token()).equals(unquoted(part.token()));
+      boolean tooSmall =
+          held != null && part.partNumber() != last && held.size() < CAPABILITIES.minPartSize();
+      if (!tokenMatches || tooSmall) {
+        rejected.add(part.partNumber());
+      }
+    }
+    return rejected;
+  }
+
+  @Override
+  public void abort(String key, String uploadId) {
+    try {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return;
+      }
+      throw unavailable("abort multipart upload", e);
+    } catch (SdkException e) {
+      throw unavailable("abort multipart upload", e);
+    }
+  }
+
+  @Override
+  public Optional<ObjectStat> stat(String key) {
+    try {
+      HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+      return Optional.of(new ObjectStat(head.contentLength(), Optional.empty()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw unavailable("head object", e);
+    } catch (SdkException e) {
+      throw unavailable("head object", e);
+    }
+  }
+
+  @Override
+  public URI presignDownload(String key, Duration ttl, String contentDisposition) {
+    return call(
+        "presign download",
+        () -> {
+          try {
+            return presigner
+                .presignGetObject(
+                    r ->
+                        r.signatureDuration(ttl)
+                            .getObjectRequest(
+                                g ->
+                                    g.bucket(bucket)
+                                        .key(key)
+                                        .responseContentDisposition(contentDisposition)))
+                .url()
+                .toURI();
+          } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("presigner produced an invalid URL", e);
+          }
+        });
+  }
+
+  @Override
+  public InputStream open(String key) {
+    return call("get object", () -> s3.getObject(b -> b.bucket(bucket).key(key)));
+  }
+
+  @Override
+  public void put(String key, String contentType, InputStream content, long length) {
+    call(
+        "put object",
+        () ->
+            s3.putObject(
+                b -> b.bucket(bucket).key(key).contentType(contentType).contentLength(length),
+                RequestBody.fromInputStream(content, length)));
+  }
+
+  @Override
+  public void delete(String key) {
+    call("delete object", () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+  }
+
+  /** Reachability of the bucket, for readiness checks. */
+  public void checkBucket() {
+    call("head bucket", () -> s3.headBucket(b -> b.bucket(bucket)));
+  }
+
+  private static <T> T call(String action, Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (SdkException e) {
+      throw unavailable(action, e);
+    }
+  }
+
+  private static StorageUnavailableException unavailable(String action, SdkException e) {
+    if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null) {
+      LOG.warnf(
+          "S3 %s answered %d %s", action, s3e.statusCode(), s3e.awsErrorDetails().errorCode());
+    }
+    return new StorageUnavailableException("S3 " + action, e);
+  }
+
+  /** The API's part numbers are zero-based; S3's are one-based. */
+  private static int toStore(int partNumber) {
+    return partNumber + 1;
+  }
+
+  private static int fromStore(int partNumber) {
+    return partNumber - 1;
+  }
+
+  private static String quoted(String etag) {
+    return etag.startsWith("\"") ? etag : '"' + etag + '"';
+  }
+
+  private static String unquoted(String etag) {
+    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
+  }
+}

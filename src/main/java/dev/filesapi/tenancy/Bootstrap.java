@@ -1,0 +1,51 @@
+package dev.filesapi.tenancy;
+
+import dev.filesapi.common.Ids;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes a fresh install usable at once: with {@code files.bootstrap.api-key} set, an organization
+ * holding that key exists after startup.
+ */
+@ApplicationScoped
+public class Bootstrap {
+  private static final Logger LOG = Logger.getLogger(Bootstrap.class);
+  static final String ORGANIZATION_NAME = "default";
+
+  @ConfigProperty(name = "files.bootstrap.api-key")
+  Optional<String> bootstrapKey;
+
+  @Transactional
+  void onStart(@Observes StartupEvent event, Clock clock) {
+    if (bootstrapKey.isEmpty() || bootstrapKey.get().isBlank()) {
+      return;
+    }
+    String key = bootstrapKey.get().trim();
+    String hash = ApiKeys.hash(key);
+    if (ApiKey.count("keyHash", hash) > 0) {
+      return;
+    }
+    Organization organization = new Organization();
+    organization.id = Ids.organization();
+    organization.name = ORGANIZATION_NAME;
+    organization.createdAt = clock.instant();
+    organization.persist();
+    ApiKey apiKey = new ApiKey();
+    apiKey.id = Ids.apiKey();
+    apiKey.organizationId = organization.id;
+    apiKey.keyHash = hash;
+    apiKey.keyPrefix = ApiKeys.displayPrefix(key);
+    apiKey.name = "bootstrap";
+    apiKey.createdAt = organization.createdAt;
+    apiKey.persist();
+    LOG.infof(
+        "bootstrap: organization %s created with API key %s…", organization.id, apiKey.keyPrefix);
+  }
+}

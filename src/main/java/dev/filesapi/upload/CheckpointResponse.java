@@ -1,0 +1,4 @@
+package dev.filesapi.upload;
+
+/** How many parts of the request were stored. */
+public record CheckpointResponse(int numCheckpointed) {}

@@ -1,0 +1,72 @@
+package dev.filesapi.upload;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/** One multipart upload of one organization; see {@link UploadStatus} for its lifecycle. */
+@Entity
+@Table(name = "upload")
+public class Upload extends PanacheEntityBase {
+  @Id public String id;
+
+  @Column(name = "organization_id", nullable = false)
+  public String organizationId;
+
+  @Column(name = "file_uid", nullable = false)
+  public String fileUid;
+
+  @Column(nullable = false)
+  public String filename;
+
+  @Column(name = "file_type", nullable = false)
+  public String fileType;
+
+  @Column(name = "num_bytes", nullable = false)
+  public long numBytes;
+
+  @Column(name = "part_size", nullable = false)
+  public long partSize;
+
+  @Column(name = "num_parts", nullable = false)
+  public int numParts;
+
+  @Column(nullable = false)
+  public String backend;
+
+  @Column(name = "storage_key", nullable = false)
+  public String storageKey;
+
+  @Column(name = "backend_upload_id", nullable = false)
+  public String backendUploadId;
+
+  @Column(name = "integrity_algorithm", nullable = false)
+  public String integrityAlgorithm;
+
+  @Convert(converter = UploadStatus.Column.class)
+  @Column(nullable = false)
+  public UploadStatus status;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  @Column(name = "updated_at", nullable = false)
+  public Instant updatedAt;
+
+  @Column(name = "expires_at", nullable = false)
+  public Instant expiresAt;
+
+  @Column(name = "completed_at")
+  public Instant completedAt;
+
+  @Version public long version;
+
+  public PartPlan plan() {
+    return new PartPlan(numBytes, partSize, numParts);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.filesapi.upload;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Upload settings; each is documented in README.md. */
+@ConfigMapping(prefix = "files.upload")
+public interface UploadConfig {
+  /** Preferred part size; grows in whole MiB when a file would need too many parts. */
+  @WithDefault("8M")
+  MemorySize partSize();
+
+  /** Lifetime of presigned part URLs. */
+  @WithDefault("1h")
+  Duration urlTtl();
+
+  /** How long an unfinished upload lives before the server aborts it. */
+  @WithDefault("7d")
+  Duration ttl();
+}

@@ -1,0 +1,46 @@
+package dev.filesapi.upload;
+
+import dev.filesapi.common.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Position after the last upload of a page: its creation time and id. Opaque to clients; a
+ * crafted cursor can only move within the caller's own uploads, since every query is scoped.
+ */
+record UploadCursor(Instant createdAt, String id) {
+  private static final int MAX_ENCODED = 200;
+
+  String encode() {
+    long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
+    String raw = micros + ":" + id;
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static UploadCursor decode(String cursor) {
+    try {
+      if (cursor.length() > MAX_ENCODED) {
+        throw new IllegalArgumentException("too long");
+      }
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      int colon = raw.indexOf(':');
+      long micros = Long.parseLong(raw.substring(0, colon));
+      String id = raw.substring(colon + 1);
+      if (!id.startsWith("upl_")) {
+        throw new IllegalArgumentException("not an upload id");
+      }
+      return new UploadCursor(
+          Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
+          id);
+    } catch (RuntimeException e) {
+      throw new ApiException(
+          400,
+          "invalid_cursor",
+          "cursor is not one this service issued",
+          java.util.List.of(new dev.filesapi.common.Problem.FieldError("cursor", "is not valid")),
+          null,
+          null);
+    }
+  }
+}

@@ -1,0 +1,576 @@
+package dev.filesapi.upload;
+
+import dev.filesapi.common.AdvisoryLocks;
+import dev.filesapi.common.ApiException;
+import dev.filesapi.common.Ids;
+import dev.filesapi.file.FileNaming;
+import dev.filesapi.file.FileService;
+import dev.filesapi.file.FileStatus;
+import dev.filesapi.file.RegisteredFile;
+import dev.filesapi.file.StoredFile;
+import dev.filesapi.storage.IntegrityAlgorithm;
+import dev.filesapi.storage.InvalidPartsException;
+import dev.filesapi.storage.NoSuchUploadException;
+import dev.filesapi.storage.ObjectStat;
+import dev.filesapi.storage.PartToken;
+import dev.filesapi.storage.PresignedUrl;
+import dev.filesapi.storage.StorageBackend;
+import dev.filesapi.storage.StorageKeys;
+import dev.filesapi.storage.StorageUnavailableException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.jboss.logging.Logger;
+
+/**
+ * The upload state machine. Every method takes the caller's organization and sees only its
+ * uploads. Storage calls never run inside a database transaction: state is committed before a
+ * store call and its outcome committed after it.
+ */
+@ApplicationScoped
+public class UploadService {
+  private static final Logger LOG = Logger.getLogger(UploadService.class);
+  private static final int CRC32C_BASE64_CHARS = 8;
+
+  private final StorageBackend storage;
+  private final StorageKeys keys;
+  private final UploadConfig config;
+  private final UploadParts parts;
+  private final FileService files;
+  private final EntityManager em;
+  private final Clock clock;
+
+  UploadService(
+      StorageBackend storage,
+      StorageKeys keys,
+      UploadConfig config,
+      UploadParts parts,
+      FileService files,
+      EntityManager em,
+      Clock clock) {
+    this.storage = storage;
+    this.keys = keys;
+    this.config = config;
+    this.parts = parts;
+    this.files = files;
+    this.em = em;
+    this.clock = clock;
+  }
+
+  // ---- initiate ----
+
+  public InitiateResponse initiate(String organizationId, InitiateRequest request) {
+    FileNaming.requireValidFilename("filename", request.filename());
+    FileNaming.requireValidMimeType("file_type", request.fileType());
+    PartPlan plan =
+        PartPlan.of(request.numBytes(), config.partSize().asLongValue(), storage.capabilities());
+
+    if (request.resume()) {
+      Optional<Upload> existing =
+          QuarkusTransaction.requiringNew()
+              .call(() -> findResumable(organizationId, request.filename()));
+      if (existing.isPresent()) {
+        return resume(existing.get(), request);
+      }
+    }
+
+    Upload upload = newUpload(organizationId, request, plan);
+    upload.backendUploadId = storage.begin(upload.storageKey, upload.fileType);
+    Upload winner;
+    try {
+      winner = QuarkusTransaction.requiringNew().call(() -> persistUnlessResumable(upload, request));
+    } catch (RuntimeException e) {
+      abortQuietly(upload);
+      throw e;
+    }
+    if (winner != upload) {
+      // Another request created the upload while ours was being started in the store.
+      abortQuietly(upload);
+      return resume(winner, request);
+    }
+    logTransition(upload, null, UploadStatus.IN_PROGRESS);
+    List<Integer> all = IntStream.range(0, plan.numParts()).boxed().toList();
+    return initiateResponse(upload, false, describe(upload, all));
+  }
+
+  private Upload newUpload(String organizationId, InitiateRequest request, PartPlan plan) {
+    Instant now = now();
+    Upload upload = new Upload();
+    upload.id = Ids.upload();
+    upload.organizationId = organizationId;
+    upload.fileUid = Ids.file();
+    upload.filename = request.filename();
+    upload.fileType = request.fileType();
+    upload.numBytes = plan.numBytes();
+    upload.partSize = plan.partSize();
+    upload.numParts = plan.numParts();
+    upload.backend = storage.name();
+    upload.storageKey = keys.forFile(organizationId, upload.fileUid);
+    upload.integrityAlgorithm = storage.capabilities().integrityAlgorithm().wireName();
+    upload.status = UploadStatus.IN_PROGRESS;
+    upload.createdAt = now;
+    upload.updatedAt = now;
+    upload.expiresAt = now.plus(config.ttl());
+    return upload;
+  }
+
+  /**
+   * Inserts the new upload, unless resume was asked for and an in-progress upload of the name
+   * exists by now: the advisory lock makes this find-or-create atomic across replicas.
+   */
+  private Upload persistUnlessResumable(Upload upload, InitiateRequest request) {
+    if (request.resume()) {
+      AdvisoryLocks.lock(em, "upload", upload.organizationId, upload.filename);
+      Optional<Upload> existing = findResumable(upload.organizationId, upload.filename);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    upload.persist();
+    return upload;
+  }
+
+  private Optional<Upload> findResumable(String organizationId, String filename) {
+    return Upload.<Upload>find(
+            "organizationId = ?1 and filename = ?2 and status = ?3 order by createdAt desc",
+            organizationId,
+            filename,
+            UploadStatus.IN_PROGRESS)
+        .firstResultOptional();
+  }
+
+  private InitiateResponse resume(Upload upload, InitiateRequest request) {
+    if (!upload.fileType.equals(request.fileType()) || upload.numBytes != request.numBytes()) {
+      throw ApiException.conflict(
+          "upload_mismatch",
+          "An in-progress upload of this filename has file_type "
+              + upload.fileType
+              + " and num_bytes "
+              + upload.numBytes
+              + "; the request differs");
+    }
+    Collection<Integer> done =
+        QuarkusTransaction.requiringNew().call(() -> parts.checkpointed(upload.id).keySet());
+    List<Integer> remaining =
+        IntStream.range(0, upload.numParts).filter(n -> !done.contains(n)).boxed().toList();
+    return initiateResponse(upload, true, describe(upload, remaining));
+  }
+
+  private InitiateResponse initiateResponse(
+      Upload upload, boolean isResume, List<PartDescriptor> descriptors) {
+    return new InitiateResponse(
+        upload.id,
+        upload.fileUid,
+        upload.filename,
+        upload.numBytes,
+        upload.numParts,
+        storage.capabilities().reportsPartSize() ? upload.partSize : null,
+        upload.integrityAlgorithm,
+        isResume,
+        descriptors,
+        upload.expiresAt);
+  }
+
+  /** Presigned descriptors in the given order; a number given twice shares one URL. */
+  private List<PartDescriptor> describe(Upload upload, List<Integer> partNumbers) {
+    Map<Integer, PresignedUrl> urls =
+        storage.presignParts(
+            upload.storageKey,
+            upload.backendUploadId,
+            new LinkedHashSet<>(partNumbers),
+            config.urlTtl());
+    PartPlan plan = upload.plan();
+    List<PartDescriptor> descriptors = new ArrayList<>(partNumbers.size());
+    for (int partNumber : partNumbers) {
+      PresignedUrl url = urls.get(partNumber);
+      descriptors.add(
+          new PartDescriptor(
+              partNumber,
+              url.url(),
+              plan.offset(partNumber),
+              plan.length(partNumber),
+              url.expiresAt()));
+    }
+    return descriptors;
+  }
+
+  // ---- part URLs and checkpoints ----
+
+  public PartUrlsResponse partUrls(String organizationId, String uploadId, List<Integer> numbers) {
+    Upload upload = QuarkusTransaction.requiringNew().call(() -> require(organizationId, uploadId));
+    requirePartNumbers("part_numbers", numbers, upload.numParts);
+    requireInProgress(upload);
+    return new PartUrlsResponse(describe(upload, numbers));
+  }
+
+  public CheckpointResponse checkpoint(
+      String organizationId, String uploadId, List<PartTokenEntry> entries) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              // A shared row lock: checkpoints run side by side, a complete waits for them.
+              Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_READ);
+              requireTokens("parts", entries, upload.numParts);
+              requireInProgress(upload);
+              parts.upsert(upload.id, latestTokens(entries), now());
+              return new CheckpointResponse(entries.size());
+            });
+  }
+
+  // ---- complete ----
+
+  /** What the first phase of complete decided. */
+  private record CompletePlan(Upload upload, List<PartToken> tokens, StoredFile existing) {}
+
+  public RegisteredFile complete(String organizationId, String uploadId, CompleteRequest request) {
+    CompletePlan plan =
+        QuarkusTransaction.requiringNew()
+            .call(() -> beginComplete(organizationId, uploadId, request));
+    if (plan.existing() != null) {
+      return RegisteredFile.of(plan.existing());
+    }
+    Upload upload = plan.upload();
+    try {
+      storage.complete(upload.storageKey, upload.backendUploadId, plan.tokens());
+    } catch (InvalidPartsException e) {
+      reopen(upload);
+      throw new ApiException(
+          400,
+          "invalid_part",
+          "The store does not hold these parts as given: "
+              + e.partNumbers()
+              + "; re-upload them and complete again",
+          null,
+          e.partNumbers(),
+          null);
+    } catch (StorageUnavailableException e) {
+      reopen(upload);
+      throw e;
+    } catch (NoSuchUploadException e) {
+      // A complete that reached the store before a crash already assembled the object.
+      Optional<ObjectStat> stat = storage.stat(upload.storageKey);
+      if (stat.isEmpty() || stat.get().size() != upload.numBytes) {
+        fail(upload);
+        throw ApiException.conflict(
+            "upload_failed", "The store no longer has this upload; start a new one");
+      }
+    }
+    FileService.Registration registration =
+        QuarkusTransaction.requiringNew().call(() -> finishComplete(upload));
+    registration.replacedStorageKey().ifPresent(files::discardObject);
+    return RegisteredFile.of(registration.file());
+  }
+
+  private CompletePlan beginComplete(
+      String organizationId, String uploadId, CompleteRequest request) {
+    Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_WRITE);
+    switch (upload.status) {
+      case COMPLETED -> {
+        return new CompletePlan(upload, List.of(), fileOf(upload));
+      }
+      case COMPLETING -> throw new ApiException(
+          409,
+          "upload_completing",
+          "Another request is completing this upload; retry shortly to get the file",
+          null,
+          null,
+          Map.of("Retry-After", "1"));
+      case IN_PROGRESS -> {}
+      default -> throw notInProgress(upload);
+    }
+    requireChecksum(upload, request.integrityChecksum());
+    List<PartTokenEntry> given = request.partsOrEmpty();
+    requireTokens("parts", given, upload.numParts);
+    TreeMap<Integer, String> tokens = new TreeMap<>(parts.checkpointed(upload.id));
+    tokens.putAll(latestTokens(given));
+    List<Integer> missing =
+        IntStream.range(0, upload.numParts).filter(n -> !tokens.containsKey(n)).boxed().toList();
+    if (!missing.isEmpty()) {
+      throw new ApiException(
+          400,
+          "missing_parts",
+          missing.size() + " part(s) have no token: checkpoint them or send them in parts",
+          null,
+          missing,
+          null);
+    }
+    transition(upload, UploadStatus.COMPLETING);
+    List<PartToken> ordered = new ArrayList<>(tokens.size());
+    tokens.forEach((number, token) -> ordered.add(new PartToken(number, token)));
+    return new CompletePlan(upload, ordered, null);
+  }
+
+  private FileService.Registration finishComplete(Upload detached) {
+    Upload upload = Upload.findById(detached.id, LockModeType.PESSIMISTIC_WRITE);
+    transition(upload, UploadStatus.COMPLETED);
+    upload.completedAt = upload.updatedAt;
+    parts.deleteAll(upload.id);
+    StoredFile file = new StoredFile();
+    file.fileUid = upload.fileUid;
+    file.organizationId = upload.organizationId;
+    file.fileId = upload.filename;
+    file.uploadId = upload.id;
+    file.fileType = upload.fileType;
+    file.numBytes = upload.numBytes;
+    file.status = FileStatus.REGISTERED.name();
+    file.storageKey = upload.storageKey;
+    file.backend = upload.backend;
+    file.createdAt = upload.completedAt;
+    return files.register(file);
+  }
+
+  /** The file a completed upload registered; a newer instance of the name may have replaced it. */
+  private StoredFile fileOf(Upload upload) {
+    return StoredFile.findByUid(upload.organizationId, upload.fileUid)
+        .orElseGet(
+            () -> {
+              StoredFile gone = new StoredFile();
+              gone.fileUid = upload.fileUid;
+              gone.fileId = upload.filename;
+              gone.numBytes = upload.numBytes;
+              gone.status = FileStatus.REGISTERED.name();
+              return gone;
+            });
+  }
+
+  private void reopen(Upload upload) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Upload current = Upload.findById(upload.id, LockModeType.PESSIMISTIC_WRITE);
+              if (current.status == UploadStatus.COMPLETING) {
+                transition(current, UploadStatus.IN_PROGRESS);
+              }
+            });
+  }
+
+  private void fail(Upload upload) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Upload current = Upload.findById(upload.id, LockModeType.PESSIMISTIC_WRITE);
+              if (current.status == UploadStatus.COMPLETING) {
+                transition(current, UploadStatus.FAILED);
+              }
+            });
+  }
+
+  private void requireChecksum(Upload upload, String checksum) {
+    if (checksum == null) {
+      return;
+    }
+    if (IntegrityAlgorithm.NONE.wireName().equals(upload.integrityAlgorithm)) {
+      throw new ApiException(
+          400,
+          "checksum_not_supported",
+          "This upload's integrity_algorithm is none; send no integrity_checksum",
+          null,
+          null,
+          null);
+    }
+    if (checksum.length() != CRC32C_BASE64_CHARS || !isBase64(checksum)) {
+      throw ApiException.validation(
+          "integrity_checksum", "must be the base64 of a 4-byte big-endian CRC32C (8 characters)");
+    }
+  }
+
+  private static boolean isBase64(String value) {
+    try {
+      return java.util.Base64.getDecoder().decode(value).length == 4;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  // ---- abort ----
+
+  /**
+   * Marks the upload aborted, then aborts it in the store. The store call is repeated on every
+   * abort of an aborted upload, so a retry after a store failure finishes the job.
+   */
+  public void abort(String organizationId, String uploadId) {
+    Upload upload =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Upload found = require(organizationId, uploadId, LockModeType.PESSIMISTIC_WRITE);
+                  switch (found.status) {
+                    case IN_PROGRESS -> {
+                      transition(found, UploadStatus.ABORTED);
+                      parts.deleteAll(found.id);
+                    }
+                    case ABORTED, EXPIRED -> {}
+                    case COMPLETED -> throw ApiException.conflict(
+                        "upload_completed", "The upload is completed; delete the file instead");
+                    default -> throw notInProgress(found);
+                  }
+                  return found;
+                });
+    storage.abort(upload.storageKey, upload.backendUploadId);
+  }
+
+  private void abortQuietly(Upload upload) {
+    try {
+      storage.abort(upload.storageKey, upload.backendUploadId);
+    } catch (RuntimeException e) {
+      LOG.warnf("could not abort unused store upload for %s: %s", upload.id, e.getMessage());
+    }
+  }
+
+  // ---- read side ----
+
+  public UploadView get(String organizationId, String uploadId) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Upload upload = require(organizationId, uploadId);
+              List<Integer> checkpointed = new ArrayList<>(parts.checkpointed(upload.id).keySet());
+              return view(upload, checkpointed);
+            });
+  }
+
+  public UploadPage list(
+      String organizationId, Optional<UploadStatus> status, int limit, Optional<String> cursor) {
+    Optional<UploadCursor> after = cursor.map(UploadCursor::decode);
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              StringBuilder query = new StringBuilder("organizationId = :org");
+              var parameters = io.quarkus.panache.common.Parameters.with("org", organizationId);
+              status.ifPresent(
+                  s -> {
+                    query.append(" and status = :status");
+                    parameters.and("status", s);
+                  });
+              after.ifPresent(
+                  c -> {
+                    query.append(
+                        " and (createdAt < :createdAt or (createdAt = :createdAt and id < :id))");
+                    parameters.and("createdAt", c.createdAt()).and("id", c.id());
+                  });
+              query.append(" order by createdAt desc, id desc");
+              List<Upload> found =
+                  Upload.<Upload>find(query.toString(), parameters).range(0, limit).list();
+              boolean more = found.size() > limit;
+              List<Upload> page = more ? found.subList(0, limit) : found;
+              Map<String, List<Integer>> checkpointed =
+                  parts.checkpointedNumbers(page.stream().map(u -> u.id).toList());
+              List<UploadView> views = new ArrayList<>(page.size());
+              for (Upload upload : page) {
+                views.add(view(upload, checkpointed.getOrDefault(upload.id, List.of())));
+              }
+              String next =
+                  more
+                      ? new UploadCursor(page.get(page.size() - 1).createdAt, page.get(page.size() - 1).id)
+                          .encode()
+                      : null;
+              return new UploadPage(views, next);
+            });
+  }
+
+  private UploadView view(Upload upload, List<Integer> checkpointed) {
+    return new UploadView(
+        upload.id,
+        upload.fileUid,
+        upload.filename,
+        upload.numBytes,
+        upload.numParts,
+        storage.capabilities().reportsPartSize() ? upload.partSize : null,
+        upload.integrityAlgorithm,
+        upload.status.wireName(),
+        checkpointed,
+        upload.createdAt,
+        upload.expiresAt,
+        upload.status == UploadStatus.COMPLETED ? upload.filename : null);
+  }
+
+  // ---- shared rules ----
+
+  private Upload require(String organizationId, String uploadId) {
+    return require(organizationId, uploadId, LockModeType.NONE);
+  }
+
+  private Upload require(String organizationId, String uploadId, LockModeType lock) {
+    Upload upload = Upload.findById(uploadId, lock);
+    if (upload == null || !upload.organizationId.equals(organizationId)) {
+      throw ApiException.notFound("Upload", uploadId);
+    }
+    return upload;
+  }
+
+  private static void requireInProgress(Upload upload) {
+    if (upload.status != UploadStatus.IN_PROGRESS) {
+      throw notInProgress(upload);
+    }
+  }
+
+  private static ApiException notInProgress(Upload upload) {
+    return ApiException.conflict(
+        "upload_not_in_progress", "The upload is " + upload.status.wireName() + ", not in_progress");
+  }
+
+  private static void requirePartNumbers(String field, List<Integer> numbers, int numParts) {
+    for (int i = 0; i < numbers.size(); i++) {
+      int number = numbers.get(i);
+      if (number < 0 || number >= numParts) {
+        throw ApiException.validation(
+            field + "[" + i + "]", "must be between 0 and " + (numParts - 1));
+      }
+    }
+  }
+
+  private static void requireTokens(String field, List<PartTokenEntry> entries, int numParts) {
+    for (int i = 0; i < entries.size(); i++) {
+      PartTokenEntry entry = entries.get(i);
+      if (entry.partNumber() < 0 || entry.partNumber() >= numParts) {
+        throw ApiException.validation(
+            field + "[" + i + "].part_number", "must be between 0 and " + (numParts - 1));
+      }
+      if (entry.partToken().isBlank() || entry.partToken().length() > 1024) {
+        throw ApiException.validation(
+            field + "[" + i + "].part_token", "must be a non-empty ETag of at most 1024 characters");
+      }
+    }
+  }
+
+  /** Tokens by part number; for a part given twice, the later entry wins. */
+  private static Map<Integer, String> latestTokens(List<PartTokenEntry> entries) {
+    Map<Integer, String> tokens = new TreeMap<>();
+    for (PartTokenEntry entry : entries) {
+      tokens.put(entry.partNumber(), entry.partToken());
+    }
+    return tokens;
+  }
+
+  private void transition(Upload upload, UploadStatus to) {
+    UploadStatus from = upload.status;
+    upload.status = to;
+    upload.updatedAt = now();
+    logTransition(upload, from, to);
+  }
+
+  private static void logTransition(Upload upload, UploadStatus from, UploadStatus to) {
+    LOG.infof(
+        "upload %s org %s: %s -> %s",
+        upload.id,
+        upload.organizationId,
+        from == null ? "new" : from.wireName(),
+        to.wireName());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.filesapi.upload;
+
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Converter;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The upload state machine: {@code in_progress → completing → completed}, {@code in_progress →
+ * aborted}, {@code in_progress → expired}, {@code completing → failed}.
+ */
+public enum UploadStatus {
+  IN_PROGRESS,
+  COMPLETING,
+  COMPLETED,
+  ABORTED,
+  EXPIRED,
+  FAILED;
+
+  /** The wire and column name: {@code in_progress}, … */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Optional<UploadStatus> fromWireName(String value) {
+    for (UploadStatus status : values()) {
+      if (status.wireName().equals(value)) {
+        return Optional.of(status);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Stores the wire name in the {@code status} column. */
+  @Converter
+  public static class Column implements AttributeConverter<UploadStatus, String> {
+    @Override
+    public String convertToDatabaseColumn(UploadStatus status) {
+      return status == null ? null : status.wireName();
+    }
+
+    @Override
+    public UploadStatus convertToEntityAttribute(String value) {
+      return value == null
+          ? null
+          : fromWireName(value)
+              .orElseThrow(() -> new IllegalStateException("unknown upload status " + value));
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.filesapi.upload;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An upload as the read side shows it: the initiate fields without URLs, plus its state. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record UploadView(
+    String uploadId,
+    String fileUid,
+    String fileName,
+    long totalBytes,
+    int numParts,
+    Long partSize,
+    String integrityAlgorithm,
+    @Schema(enumeration = {"in_progress", "completing", "completed", "aborted", "expired", "failed"})
+        String status,
+    @Schema(description = "Zero-based numbers of the checkpointed parts, ascending")
+        List<Integer> checkpointedParts,
+    Instant createdAt,
+    Instant expiresAt,
+    @Schema(description = "The registered file's id (its name), once completed") String fileId) {}

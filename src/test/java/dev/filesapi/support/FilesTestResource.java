@@ -1,0 +1,65 @@
+package dev.filesapi.support;
+
+import dev.filesapi.embedded.EmbeddedDatabase;
+import dev.filesapi.embedded.EmbeddedStore;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real PostgreSQL (zonky's binaries) and a real S3 server (S3Proxy in this JVM, checking
+ * SigV4 signatures), started once for all tests on free ports.
+ */
+public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
+  public static final String API_KEY = "fk_live_testkey0000000000000000000000000000000";
+  public static final String BUCKET = "files-test";
+
+  private static EmbeddedDatabase database;
+  private static EmbeddedStore store;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      database = EmbeddedDatabase.start(Optional.empty());
+      store = EmbeddedStore.inMemory("test-access-key", "test-secret-key").start(0, BUCKET);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start PostgreSQL and S3Proxy for the tests", e);
+    }
+    Map<String, String> config = new HashMap<>();
+    config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
+    config.put("quarkus.datasource.username", database.username());
+    config.put("quarkus.datasource.password", database.password());
+    config.put("files.storage.bucket", BUCKET);
+    config.put("files.bootstrap.api-key", API_KEY);
+    config.put("quarkus.s3.endpoint-override", store.endpoint());
+    config.put("quarkus.s3.path-style-access", "true");
+    config.put("quarkus.s3.aws.region", "us-east-1");
+    config.put("quarkus.s3.aws.credentials.type", "static");
+    config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", store.accessKey());
+    config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", store.secretKey());
+    return config;
+  }
+
+  /** The S3 server, for tests that look into the bucket or stop the store. */
+  public static EmbeddedStore store() {
+    return store;
+  }
+
+  @Override
+  public void stop() {
+    try {
+      if (store != null) {
+        store.close();
+      }
+      if (database != null) {
+        database.close();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping test servers failed", e);
+    } finally {
+      store = null;
+      database = null;
+    }
+  }
+}
