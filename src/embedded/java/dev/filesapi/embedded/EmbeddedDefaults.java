@@ -8,13 +8,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * The embedded default: a database when no JDBC URL is set, an S3 store when no bucket is set,
- * and an API key when none is configured. Everything lives under {@code FILES_EMBEDDED_DIR}
- * (default {@code ./.files-api}), so data and the key survive restarts.
+ * The embedded default: a database when no JDBC URL is set, an S3 store when no bucket is set, and
+ * an API key when none is configured. Everything lives under {@code FILES_EMBEDDED_DIR} (default
+ * {@code ./.files-api}), so data and the key survive restarts.
  */
 public final class EmbeddedDefaults {
   /** JVM-wide marker: dev mode runs main() again on every live reload. */
   static final String STARTED = "files.embedded.started";
+
   static final String DATABASE = "files.embedded.database";
   static final String STORE = "files.embedded.store";
   static final String KEY_FILE = "files.embedded.key-file";
@@ -23,7 +24,8 @@ public final class EmbeddedDefaults {
   private EmbeddedDefaults() {}
 
   static synchronized void startUnconfigured() throws Exception {
-    if (System.getProperty(STARTED) != null || "false".equalsIgnoreCase(setting("files.embedded"))) {
+    if (System.getProperty(STARTED) != null
+        || "false".equalsIgnoreCase(setting("files.embedded"))) {
       return;
     }
     System.setProperty(STARTED, "true");
@@ -44,14 +46,16 @@ public final class EmbeddedDefaults {
       Files.createDirectories(objects);
       String secret = dev.filesapi.common.Ids.randomChars(40);
       EmbeddedStore store = EmbeddedStore.onDisk(objects, "files-api-embedded", secret);
-      int port = Integer.parseInt(Optional.ofNullable(setting("files.embedded.s3-port")).orElse("0"));
+      int port =
+          Integer.parseInt(Optional.ofNullable(setting("files.embedded.s3-port")).orElse("0"));
       store.start(port, BUCKET);
       System.setProperty("files.storage.bucket", BUCKET);
       System.setProperty("quarkus.s3.endpoint-override", store.endpoint());
       System.setProperty("quarkus.s3.path-style-access", "true");
       System.setProperty("quarkus.s3.aws.region", "us-east-1");
       System.setProperty("quarkus.s3.aws.credentials.type", "static");
-      System.setProperty("quarkus.s3.aws.credentials.static-provider.access-key-id", store.accessKey());
+      System.setProperty(
+          "quarkus.s3.aws.credentials.static-provider.access-key-id", store.accessKey());
       System.setProperty("quarkus.s3.aws.credentials.static-provider.secret-access-key", secret);
       System.setProperty(STORE, store.endpoint() + " (" + objects.toAbsolutePath() + ")");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(store)));
@@ -95,5 +99,4 @@ public final class EmbeddedDefaults {
       System.err.println("embedded default: stopping failed: " + e.getMessage());
     }
   }
-
 }

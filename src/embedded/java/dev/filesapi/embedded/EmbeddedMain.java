@@ -4,9 +4,9 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Entry point of builds with the embedded default (the Maven default; production builds use
- * {@code -Dproduction} and get Quarkus' own main): starts an embedded PostgreSQL and S3 store
- * for whatever is not configured, then the service.
+ * Entry point of builds with the embedded default (the Maven default; production builds use {@code
+ * -Dproduction} and get Quarkus' own main): starts an embedded PostgreSQL and S3 store for whatever
+ * is not configured, then the service.
  */
 @QuarkusMain
 public class EmbeddedMain {

@@ -10,8 +10,8 @@ import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 
 /**
- * An S3 server in this JVM (S3Proxy) over a local directory or memory. It checks SigV4
- * signatures like a real store, so presigned URLs are exercised for real.
+ * An S3 server in this JVM (S3Proxy) over a local directory or memory. It checks SigV4 signatures
+ * like a real store, so presigned URLs are exercised for real.
  */
 public final class EmbeddedStore implements AutoCloseable {
   private final BlobStoreContext context;
@@ -27,7 +27,8 @@ public final class EmbeddedStore implements AutoCloseable {
   }
 
   /** A store over a directory; each bucket is a folder in it. */
-  public static EmbeddedStore onDisk(java.nio.file.Path directory, String accessKey, String secretKey) {
+  public static EmbeddedStore onDisk(
+      java.nio.file.Path directory, String accessKey, String secretKey) {
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", directory.toString());
     return new EmbeddedStore(

@@ -14,7 +14,9 @@ public record Problem(
     @Schema(example = "validation_failed") String code,
     @Schema(example = "num_bytes must be between 1 and 250000000000") String detail,
     List<FieldError> errors,
-    @Schema(description = "Zero-based part numbers the error is about (missing_parts, invalid_part)")
+    @Schema(
+            description =
+                "Zero-based part numbers the error is about (missing_parts, invalid_part)")
         List<Integer> parts) {
 
   public static final String MEDIA_TYPE = "application/problem+json";

@@ -20,8 +20,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Turns every failure into an RFC 9457 problem body. Client mistakes get a 4xx with a stable
- * code; nothing but a generic message ever leaves for a 5xx (no class names, no stack traces).
+ * Turns every failure into an RFC 9457 problem body. Client mistakes get a 4xx with a stable code;
+ * nothing but a generic message ever leaves for a 5xx (no class names, no stack traces).
  */
 public class ProblemMappers {
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -50,11 +50,7 @@ public class ProblemMappers {
   public Response storageUnavailable(StorageUnavailableException e) {
     LOG.warnf("object store unavailable: %s", e.getMessage());
     return problem(
-            503,
-            "storage_unavailable",
-            "The object store is unavailable; retry later",
-            null,
-            null)
+            503, "storage_unavailable", "The object store is unavailable; retry later", null, null)
         .header("Retry-After", "5")
         .build();
   }
@@ -66,7 +62,8 @@ public class ProblemMappers {
       if (isReturnValue(violation.getPropertyPath())) {
         return internalError(e);
       }
-      errors.add(new Problem.FieldError(fieldName(violation.getPropertyPath()), violation.getMessage()));
+      errors.add(
+          new Problem.FieldError(fieldName(violation.getPropertyPath()), violation.getMessage()));
     }
     errors.sort(Comparator.comparing(Problem.FieldError::field));
     String detail =
@@ -201,9 +198,12 @@ public class ProblemMappers {
   }
 
   static Response.ResponseBuilder problem(
-      int status, String code, String detail, List<Problem.FieldError> errors, List<Integer> parts) {
-    Problem body =
-        new Problem("about:blank", title(status), status, code, detail, errors, parts);
+      int status,
+      String code,
+      String detail,
+      List<Problem.FieldError> errors,
+      List<Integer> parts) {
+    Problem body = new Problem("about:blank", title(status), status, code, detail, errors, parts);
     return Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
   }
 

@@ -1,8 +1,8 @@
 package dev.filesapi.common;
 
 /**
- * Integer query parameters parsed by hand, so that "abc" or an out-of-range number is a 400
- * problem naming the parameter rather than the framework's 404.
+ * Integer query parameters parsed by hand, so that "abc" or an out-of-range number is a 400 problem
+ * naming the parameter rather than the framework's 404.
  */
 public final class QueryParams {
   private QueryParams() {}

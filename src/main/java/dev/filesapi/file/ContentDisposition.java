@@ -31,7 +31,9 @@ public final class ContentDisposition {
     StringBuilder out = new StringBuilder(name.length());
     name.codePoints()
         .forEach(
-            c -> out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/' ? (char) c : '_'));
+            c ->
+                out.append(
+                    c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/' ? (char) c : '_'));
     return out.toString();
   }
 

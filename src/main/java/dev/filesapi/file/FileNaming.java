@@ -10,7 +10,14 @@ public final class FileNaming {
   private static final String TOKEN = "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}";
   private static final Pattern MIME_TYPE =
       Pattern.compile(
-          TOKEN + "/" + TOKEN + "(\\s*;\\s*" + TOKEN + "=(" + TOKEN + "|\"[^\"\\\\\\p{Cntrl}]*\"))*");
+          TOKEN
+              + "/"
+              + TOKEN
+              + "(\\s*;\\s*"
+              + TOKEN
+              + "=("
+              + TOKEN
+              + "|\"[^\"\\\\\\p{Cntrl}]*\"))*");
   private static final int MAX_MIME_TYPE_CHARS = 255;
 
   private FileNaming() {}
@@ -21,7 +28,8 @@ public final class FileNaming {
       throw ApiException.validation(field, "must not be empty");
     }
     if (filename.getBytes(StandardCharsets.UTF_8).length > MAX_FILENAME_BYTES) {
-      throw ApiException.validation(field, "must be at most " + MAX_FILENAME_BYTES + " bytes of UTF-8");
+      throw ApiException.validation(
+          field, "must be at most " + MAX_FILENAME_BYTES + " bytes of UTF-8");
     }
     boolean hasControl =
         filename.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL);

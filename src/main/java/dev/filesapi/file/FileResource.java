@@ -35,7 +35,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @APIResponse(
     responseCode = "401",
     description = "Missing or unknown API key",
-    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    content =
+        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class FileResource {
   private final FileService files;
   private final Caller caller;
@@ -53,7 +54,10 @@ public class FileResource {
           "All files in a stable order (oldest first). With max_items_per_shard (1–1000) the list is"
               + " cut into shards of that size and shard_index picks one; -1 (default) returns all.")
   @APIResponse(responseCode = "200", description = "A JSON array of file records")
-  @APIResponse(responseCode = "400", description = "validation_failed", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "400",
+      description = "validation_failed",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public List<FileRecord> list(
       @QueryParam("shard_index") @Schema(defaultValue = "0") String shardIndex,
       @QueryParam("max_items_per_shard") @Schema(defaultValue = "-1") String maxItemsPerShard,
@@ -67,9 +71,14 @@ public class FileResource {
 
   @GET
   @Path("/metadata/{file_id: .+}")
-  @Operation(summary = "One file's record", description = "file_id is the file's name (URL-encode it).")
+  @Operation(
+      summary = "One file's record",
+      description = "file_id is the file's name (URL-encode it).")
   @APIResponse(responseCode = "200", description = "The file record")
-  @APIResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public FileRecord get(@PathParam("file_id") String fileId) {
     return files.get(caller.organizationId(), fileId);
   }
@@ -91,8 +100,14 @@ public class FileResource {
               + " with files.download.mode=stream the service streams them. Content-Disposition"
               + " carries the filename (RFC 6266/5987).")
   @APIResponse(responseCode = "302", description = "Redirect to the object")
-  @APIResponse(responseCode = "400", description = "file_not_registered", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "400",
+      description = "file_not_registered",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response download(@PathParam("file_id") String fileId) {
     FileService.Download download = files.download(caller.organizationId(), fileId);
     if (download instanceof FileService.Download.Redirect redirect) {
@@ -112,7 +127,10 @@ public class FileResource {
   @Path("/delete/{file_id: .+}")
   @Operation(summary = "Delete a file", description = "Removes the object and the record.")
   @APIResponse(responseCode = "200", description = "Deleted")
-  @APIResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Map<String, Object> delete(@PathParam("file_id") String fileId) {
     files.delete(caller.organizationId(), fileId);
     return Map.of("file_id", fileId, "deleted", true);
@@ -127,8 +145,14 @@ public class FileResource {
               + " 512 MB. The part's filename becomes file_id. The form is spooled to disk, never"
               + " held in memory, then written to the store.")
   @APIResponse(responseCode = "200", description = "The stored file")
-  @APIResponse(responseCode = "400", description = "validation_failed: no file part, or several", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "413", description = "payload_too_large", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "400",
+      description = "validation_failed: no file part, or several",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "413",
+      description = "payload_too_large",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse upload(@RestForm(FileUpload.ALL) List<FileUpload> parts) {
     List<FileUpload> withFiles =
         parts == null ? List.of() : parts.stream().filter(p -> p.fileName() != null).toList();
@@ -143,6 +167,7 @@ public class FileResource {
             ? MediaType.APPLICATION_OCTET_STREAM
             : part.contentType();
     FileNaming.requireValidMimeType("content_type", fileType);
-    return files.uploadWhole(caller.organizationId(), part.fileName(), fileType, part.uploadedFile());
+    return files.uploadWhole(
+        caller.organizationId(), part.fileName(), fileType, part.uploadedFile());
   }
 }

@@ -12,6 +12,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class FileService {
   private static final Logger LOG = Logger.getLogger(FileService.class);
+
   /** Largest file accepted by the simple form upload: 512 MB. */
   public static final long MAX_SIMPLE_UPLOAD_BYTES = 512_000_000L;
+
   private static final int MAX_ITEMS_PER_SHARD = 1000;
 
   private final StorageBackend storage;
@@ -57,8 +60,8 @@ public class FileService {
   public record Registration(StoredFile file, Optional<String> replacedStorageKey) {}
 
   /**
-   * Records a stored object as the current file of its name, replacing any earlier instance.
-   * Runs inside the caller's transaction; the caller removes the replaced object after commit.
+   * Records a stored object as the current file of its name, replacing any earlier instance. Runs
+   * inside the caller's transaction; the caller removes the replaced object after commit.
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public Registration register(StoredFile file) {
@@ -78,14 +81,16 @@ public class FileService {
     try {
       storage.delete(storageKey);
     } catch (StorageUnavailableException e) {
-      LOG.warnf("could not delete replaced object %s; it is orphaned: %s", storageKey, e.getMessage());
+      LOG.warnf(
+          "could not delete replaced object %s; it is orphaned: %s", storageKey, e.getMessage());
     }
   }
 
   @Transactional(Transactional.TxType.SUPPORTS)
   public List<FileRecord> list(
       String organizationId, Optional<String> fileType, int shardIndex, int maxItemsPerShard) {
-    if (maxItemsPerShard != -1 && (maxItemsPerShard < 1 || maxItemsPerShard > MAX_ITEMS_PER_SHARD)) {
+    if (maxItemsPerShard != -1
+        && (maxItemsPerShard < 1 || maxItemsPerShard > MAX_ITEMS_PER_SHARD)) {
       throw ApiException.validation(
           "max_items_per_shard", "must be -1 (all) or between 1 and " + MAX_ITEMS_PER_SHARD);
     }
@@ -135,8 +140,14 @@ public class FileService {
                 .setParameter("org", organizationId)
                 .getSingleResult();
     Instant newest = (Instant) row[2];
-    double lastUpdated = newest == null ? 0 : newest.toEpochMilli() / 1000.0;
-    return new FilesInfo(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), 0, lastUpdated);
+    // Plain notation with microseconds: 1795579596.740763, never 1.79E9.
+    BigDecimal lastUpdated =
+        newest == null
+            ? BigDecimal.ZERO
+            : BigDecimal.valueOf(newest.getEpochSecond())
+                .add(BigDecimal.valueOf(newest.getNano() / 1000, 6));
+    return new FilesInfo(
+        ((Number) row[0]).longValue(), ((Number) row[1]).longValue(), 0, lastUpdated);
   }
 
   /** Where a download goes: a presigned URL, or the bytes themselves. */
@@ -155,10 +166,12 @@ public class FileService {
     }
     String disposition = ContentDisposition.attachment(file.fileId);
     return switch (downloads.mode()) {
-      case REDIRECT -> new Download.Redirect(
-          storage.presignDownload(file.storageKey, downloads.urlTtl(), disposition));
-      case STREAM -> new Download.Stream(
-          storage.open(file.storageKey), file.fileType, file.numBytes, disposition);
+      case REDIRECT ->
+          new Download.Redirect(
+              storage.presignDownload(file.storageKey, downloads.urlTtl(), disposition));
+      case STREAM ->
+          new Download.Stream(
+              storage.open(file.storageKey), file.fileType, file.numBytes, disposition);
     };
   }
 
@@ -166,8 +179,7 @@ public class FileService {
   public void delete(String organizationId, String fileId) {
     StoredFile file = QuarkusTransaction.requiringNew().call(() -> require(organizationId, fileId));
     storage.delete(file.storageKey);
-    QuarkusTransaction.requiringNew()
-        .run(() -> StoredFile.delete("fileUid", file.fileUid));
+    QuarkusTransaction.requiringNew().run(() -> StoredFile.delete("fileUid", file.fileUid));
   }
 
   /** Stores a small file in one request: object first, then the record. */
@@ -183,7 +195,9 @@ public class FileService {
       throw new ApiException(
           413,
           "payload_too_large",
-          "The simple upload takes files up to " + MAX_SIMPLE_UPLOAD_BYTES + " bytes; use initiate for larger ones",
+          "The simple upload takes files up to "
+              + MAX_SIMPLE_UPLOAD_BYTES
+              + " bytes; use initiate for larger ones",
           null,
           null,
           null);

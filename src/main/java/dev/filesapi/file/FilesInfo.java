@@ -1,5 +1,6 @@
 package dev.filesapi.file;
 
+import java.math.BigDecimal;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Totals over an organization's files. */
@@ -8,4 +9,4 @@ public record FilesInfo(
     long numBytes,
     long numIngested,
     @Schema(description = "Unix seconds of the newest file registration; 0 when there is none")
-        double lastUpdated) {}
+        BigDecimal lastUpdated) {}

@@ -1,8 +1,8 @@
 package dev.filesapi.storage;
 
 /**
- * What a backend declares about itself; part plans and answers are derived from these values
- * only, never from which backend it is.
+ * What a backend declares about itself; part plans and answers are derived from these values only,
+ * never from which backend it is.
  *
  * @param integrityAlgorithm the whole-file checksum the backend can verify on complete
  * @param minPartSize smallest size of every part but the last

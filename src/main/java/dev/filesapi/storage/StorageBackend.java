@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one seam between the service and an object store. Backends know nothing of HTTP requests
- * or the database; the service plans and answers from {@link #capabilities()} alone.
+ * The one seam between the service and an object store. Backends know nothing of HTTP requests or
+ * the database; the service plans and answers from {@link #capabilities()} alone.
  *
  * <p>Part numbers are zero-based here as in the API; each backend maps them to its store's
  * numbering. Failures to reach the store are {@link StorageUnavailableException}s.

@@ -40,11 +40,6 @@ public class ApiKeyFilter {
 
   private static ApiException unauthorized(String detail) {
     return new ApiException(
-        401,
-        "unauthorized",
-        detail,
-        null,
-        null,
-        java.util.Map.of("WWW-Authenticate", "Bearer"));
+        401, "unauthorized", detail, null, null, java.util.Map.of("WWW-Authenticate", "Bearer"));
   }
 }

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 public final class ApiKeys {
   public static final String PREFIX = "fk_live_";
   private static final int RANDOM_CHARS = 40;
+
   /** How much of a key is kept in clear to recognise it (prefix plus four characters). */
   private static final int DISPLAY_CHARS = PREFIX.length() + 4;
 

@@ -8,10 +8,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Body of {@code POST /files/uploads/{id}/complete}. */
 public record CompleteRequest(
-    @Schema(description = "Tokens of the parts not checkpointed yet (empty when all are); these win over checkpointed ones")
+    @Schema(
+            description =
+                "Tokens of the parts not checkpointed yet (empty when all are); these win over checkpointed ones")
         @Size(max = 10_000)
         List<@NotNull @Valid PartTokenEntry> parts,
-    @Schema(description = "Base64 whole-file checksum in the upload's integrity_algorithm; not allowed with `none`")
+    @Schema(
+            description =
+                "Base64 whole-file checksum in the upload's integrity_algorithm; not allowed with `none`")
         String integrityChecksum) {
 
   List<PartTokenEntry> partsOrEmpty() {

@@ -14,11 +14,16 @@ public record InitiateResponse(
     long totalBytes,
     int numParts,
     @JsonInclude(JsonInclude.Include.NON_NULL)
-        @Schema(description = "Bytes per part (every part but the last); omitted by backends that do not report it")
+        @Schema(
+            description =
+                "Bytes per part (every part but the last); omitted by backends that do not report it")
         Long partSize,
     @Schema(enumeration = {"none", "crc32c"}) String integrityAlgorithm,
     @JsonProperty("is_resume")
-        @Schema(description = "true when an existing upload was reused; parts then holds only the parts not yet checkpointed")
+        @Schema(
+            description =
+                "true when an existing upload was reused; parts then holds only the parts not yet checkpointed")
         boolean isResume,
     List<PartDescriptor> parts,
-    @Schema(description = "When the server aborts the upload if it is not completed") Instant expiresAt) {}
+    @Schema(description = "When the server aborts the upload if it is not completed")
+        Instant expiresAt) {}

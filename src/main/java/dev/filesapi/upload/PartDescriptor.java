@@ -6,7 +6,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** Where and what to PUT for one part. */
 public record PartDescriptor(
     @Schema(description = "Zero-based part number", example = "0") int partNumber,
-    @Schema(description = "Presigned URL: PUT the part's bytes here; the response ETag is the part_token")
+    @Schema(
+            description =
+                "Presigned URL: PUT the part's bytes here; the response ETag is the part_token")
         String url,
     @Schema(description = "Offset of the part's first byte in the file", example = "0") long offset,
     @Schema(description = "Number of bytes in the part", example = "8388608") long length,

@@ -8,6 +8,7 @@ import dev.filesapi.storage.BackendCapabilities;
  */
 public record PartPlan(long numBytes, long partSize, int numParts) {
   public static final long MIB = 1024L * 1024L;
+
   /** The contract's largest file: 250 GB. */
   public static final long MAX_FILE_BYTES = 250_000_000_000L;
 

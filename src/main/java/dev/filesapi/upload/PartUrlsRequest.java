@@ -9,5 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record PartUrlsRequest(
     @NotNull
         @Size(min = 1, max = 10_000)
-        @Schema(description = "Zero-based part numbers; duplicates allowed", example = "[42, 43, 44]")
+        @Schema(
+            description = "Zero-based part numbers; duplicates allowed",
+            example = "[42, 43, 44]")
         List<@NotNull Integer> partNumbers) {}

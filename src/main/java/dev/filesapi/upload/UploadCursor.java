@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * Position after the last upload of a page: its creation time and id. Opaque to clients; a
- * crafted cursor can only move within the caller's own uploads, since every query is scoped.
+ * Position after the last upload of a page: its creation time and id. Opaque to clients; a crafted
+ * cursor can only move within the caller's own uploads, since every query is scoped.
  */
 record UploadCursor(Instant createdAt, String id) {
   private static final int MAX_ENCODED = 200;
@@ -15,7 +15,9 @@ record UploadCursor(Instant createdAt, String id) {
   String encode() {
     long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
     String raw = micros + ":" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
   static UploadCursor decode(String cursor) {
@@ -31,7 +33,8 @@ record UploadCursor(Instant createdAt, String id) {
         throw new IllegalArgumentException("not an upload id");
       }
       return new UploadCursor(
-          Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
+          Instant.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
           id);
     } catch (RuntimeException e) {
       throw new ApiException(

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import org.hibernate.Session;
 
 /**
- * Checkpointed part tokens. Thousands of parts move in one statement each way (arrays with
- * {@code unnest}), never one round trip per part. Runs in the caller's transaction.
+ * Checkpointed part tokens. Thousands of parts move in one statement each way (arrays with {@code
+ * unnest}), never one round trip per part. Runs in the caller's transaction.
  */
 @ApplicationScoped
 public class UploadParts {

@@ -34,7 +34,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @APIResponse(
     responseCode = "401",
     description = "Missing or unknown API key",
-    content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    content =
+        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class UploadResource {
   private final UploadService uploads;
   private final Caller caller;
@@ -63,12 +64,19 @@ public class UploadResource {
                       value =
                           "{\"filename\":\"scan-42.tiff\",\"file_type\":\"image/tiff\",\"num_bytes\":17825795,\"resume_if_started\":true}")))
   @APIResponse(responseCode = "200", description = "The upload and its presigned parts")
-  @APIResponse(responseCode = "400", description = "validation_failed", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "400",
+      description = "validation_failed",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "409",
-      description = "upload_mismatch: the in-progress upload of this filename has another file_type or num_bytes",
+      description =
+          "upload_mismatch: the in-progress upload of this filename has another file_type or num_bytes",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "503", description = "storage_unavailable", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description = "storage_unavailable",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public InitiateResponse initiate(@NotNull @Valid InitiateRequest body) {
     return uploads.initiate(caller.organizationId(), body);
   }
@@ -80,11 +88,24 @@ public class UploadResource {
       description =
           "Answers in the same length and order as part_numbers; a number given twice gets the same"
               + " URL twice. Use it when URLs are about to expire.")
-  @RequestBody(content = @Content(examples = @ExampleObject(name = "three parts", value = "{\"part_numbers\":[42,43,44]}")))
+  @RequestBody(
+      content =
+          @Content(
+              examples =
+                  @ExampleObject(name = "three parts", value = "{\"part_numbers\":[42,43,44]}")))
   @APIResponse(responseCode = "200", description = "Presigned descriptors")
-  @APIResponse(responseCode = "400", description = "validation_failed: a number out of range", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "409", description = "upload_not_in_progress", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "400",
+      description = "validation_failed: a number out of range",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "409",
+      description = "upload_not_in_progress",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public PartUrlsResponse partUrls(
       @PathParam("upload_id") String uploadId, @NotNull @Valid PartUrlsRequest body) {
     return uploads.partUrls(caller.organizationId(), uploadId, body.partNumbers());
@@ -106,9 +127,18 @@ public class UploadResource {
                       value =
                           "{\"parts\":[{\"part_number\":0,\"part_token\":\"\\\"e1b3a4cd87f3c0b1a2d4e5f60718293a\\\"\"},{\"part_number\":1,\"part_token\":\"\\\"0f9e8d7c6b5a49382716a5b4c3d2e1f0\\\"\"}]}")))
   @APIResponse(responseCode = "200", description = "How many parts were stored")
-  @APIResponse(responseCode = "400", description = "validation_failed", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "409", description = "upload_not_in_progress", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "400",
+      description = "validation_failed",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "409",
+      description = "upload_not_in_progress",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public CheckpointResponse checkpoint(
       @PathParam("upload_id") String uploadId, @NotNull @Valid CheckpointRequest body) {
     return uploads.checkpoint(caller.organizationId(), uploadId, body.parts());
@@ -122,18 +152,28 @@ public class UploadResource {
           "Assembles the file from the checkpointed tokens and those in parts (which win). Completing"
               + " a completed upload returns the same file. While another request is completing the"
               + " same upload the answer is 409 upload_completing with Retry-After.")
-  @RequestBody(content = @Content(examples = @ExampleObject(name = "all parts checkpointed", value = "{\"parts\":[]}")))
+  @RequestBody(
+      content =
+          @Content(
+              examples = @ExampleObject(name = "all parts checkpointed", value = "{\"parts\":[]}")))
   @APIResponse(responseCode = "200", description = "The registered file")
   @APIResponse(
       responseCode = "400",
-      description = "missing_parts, invalid_part (the problem's parts names them; the upload stays in progress), checksum_not_supported, validation_failed",
+      description =
+          "missing_parts, invalid_part (the problem's parts names them; the upload stays in progress), checksum_not_supported, validation_failed",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "409",
       description = "upload_not_in_progress (aborted, expired or failed), upload_completing",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "503", description = "storage_unavailable; the upload stays completable", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description = "storage_unavailable; the upload stays completable",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public RegisteredFile complete(
       @PathParam("upload_id") String uploadId, @NotNull @Valid CompleteRequest body) {
     return uploads.complete(caller.organizationId(), uploadId, body);
@@ -148,18 +188,32 @@ public class UploadResource {
           "Aborts the multipart upload in the store and discards the checkpoints. Takes no body (or"
               + " {}). Aborting again is 200.")
   @APIResponse(responseCode = "200", description = "Aborted; empty body")
-  @APIResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "409", description = "upload_completed, upload_completing, upload_not_in_progress (failed)", content = @Content(mediaType = Problem.MEDIA_TYPE))
-  @APIResponse(responseCode = "503", description = "storage_unavailable; abort again to finish", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "409",
+      description = "upload_completed, upload_completing, upload_not_in_progress (failed)",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description = "storage_unavailable; abort again to finish",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public void abort(@PathParam("upload_id") String uploadId) {
     uploads.abort(caller.organizationId(), uploadId);
   }
 
   @GET
   @Path("/{upload_id}")
-  @Operation(summary = "One upload", description = "The initiate fields without URLs, its status and checkpointed parts.")
+  @Operation(
+      summary = "One upload",
+      description = "The initiate fields without URLs, its status and checkpointed parts.")
   @APIResponse(responseCode = "200", description = "The upload")
-  @APIResponse(responseCode = "404", description = "not_found", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "404",
+      description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public UploadView get(@PathParam("upload_id") String uploadId) {
     return uploads.get(caller.organizationId(), uploadId);
   }
@@ -167,10 +221,21 @@ public class UploadResource {
   @GET
   @Operation(summary = "List uploads", description = "Newest first, cursor paged.")
   @APIResponse(responseCode = "200", description = "One page")
-  @APIResponse(responseCode = "400", description = "validation_failed, invalid_cursor", content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "400",
+      description = "validation_failed, invalid_cursor",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public UploadPage list(
       @QueryParam("status")
-          @Schema(enumeration = {"in_progress", "completing", "completed", "aborted", "expired", "failed"})
+          @Schema(
+              enumeration = {
+                "in_progress",
+                "completing",
+                "completed",
+                "aborted",
+                "expired",
+                "failed"
+              })
           String status,
       @QueryParam("limit") @Schema(description = "1–1000", defaultValue = "100") String limit,
       @QueryParam("cursor") String cursor) {
@@ -187,6 +252,7 @@ public class UploadResource {
     return uploads.list(
         caller.organizationId(),
         wanted,
-        QueryParams.intParam("limit", limit, 100, 1, 1000), Optional.ofNullable(cursor).filter(c -> !c.isEmpty()));
+        QueryParams.intParam("limit", limit, 100, 1, 1000),
+        Optional.ofNullable(cursor).filter(c -> !c.isEmpty()));
   }
 }

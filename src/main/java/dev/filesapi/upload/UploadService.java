@@ -35,9 +35,9 @@ import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
- * The upload state machine. Every method takes the caller's organization and sees only its
- * uploads. Storage calls never run inside a database transaction: state is committed before a
- * store call and its outcome committed after it.
+ * The upload state machine. Every method takes the caller's organization and sees only its uploads.
+ * Storage calls never run inside a database transaction: state is committed before a store call and
+ * its outcome committed after it.
  */
 @ApplicationScoped
 public class UploadService {
@@ -90,7 +90,8 @@ public class UploadService {
     upload.backendUploadId = storage.begin(upload.storageKey, upload.fileType);
     Upload winner;
     try {
-      winner = QuarkusTransaction.requiringNew().call(() -> persistUnlessResumable(upload, request));
+      winner =
+          QuarkusTransaction.requiringNew().call(() -> persistUnlessResumable(upload, request));
     } catch (RuntimeException e) {
       abortQuietly(upload);
       throw e;
@@ -280,13 +281,14 @@ public class UploadService {
       case COMPLETED -> {
         return new CompletePlan(upload, List.of(), fileOf(upload));
       }
-      case COMPLETING -> throw new ApiException(
-          409,
-          "upload_completing",
-          "Another request is completing this upload; retry shortly to get the file",
-          null,
-          null,
-          Map.of("Retry-After", "1"));
+      case COMPLETING ->
+          throw new ApiException(
+              409,
+              "upload_completing",
+              "Another request is completing this upload; retry shortly to get the file",
+              null,
+              null,
+              Map.of("Retry-After", "1"));
       case IN_PROGRESS -> {}
       default -> throw notInProgress(upload);
     }
@@ -412,8 +414,9 @@ public class UploadService {
                       parts.deleteAll(found.id);
                     }
                     case ABORTED, EXPIRED -> {}
-                    case COMPLETED -> throw ApiException.conflict(
-                        "upload_completed", "The upload is completed; delete the file instead");
+                    case COMPLETED ->
+                        throw ApiException.conflict(
+                            "upload_completed", "The upload is completed; delete the file instead");
                     default -> throw notInProgress(found);
                   }
                   return found;
@@ -473,7 +476,8 @@ public class UploadService {
               }
               String next =
                   more
-                      ? new UploadCursor(page.get(page.size() - 1).createdAt, page.get(page.size() - 1).id)
+                      ? new UploadCursor(
+                              page.get(page.size() - 1).createdAt, page.get(page.size() - 1).id)
                           .encode()
                       : null;
               return new UploadPage(views, next);
@@ -518,7 +522,8 @@ public class UploadService {
 
   private static ApiException notInProgress(Upload upload) {
     return ApiException.conflict(
-        "upload_not_in_progress", "The upload is " + upload.status.wireName() + ", not in_progress");
+        "upload_not_in_progress",
+        "The upload is " + upload.status.wireName() + ", not in_progress");
   }
 
   private static void requirePartNumbers(String field, List<Integer> numbers, int numParts) {
@@ -540,7 +545,8 @@ public class UploadService {
       }
       if (entry.partToken().isBlank() || entry.partToken().length() > 1024) {
         throw ApiException.validation(
-            field + "[" + i + "].part_token", "must be a non-empty ETag of at most 1024 characters");
+            field + "[" + i + "].part_token",
+            "must be a non-empty ETag of at most 1024 characters");
       }
     }
   }
@@ -564,10 +570,7 @@ public class UploadService {
   private static void logTransition(Upload upload, UploadStatus from, UploadStatus to) {
     LOG.infof(
         "upload %s org %s: %s -> %s",
-        upload.id,
-        upload.organizationId,
-        from == null ? "new" : from.wireName(),
-        to.wireName());
+        upload.id, upload.organizationId, from == null ? "new" : from.wireName(), to.wireName());
   }
 
   private Instant now() {

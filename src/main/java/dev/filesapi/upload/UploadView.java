@@ -15,7 +15,15 @@ public record UploadView(
     int numParts,
     Long partSize,
     String integrityAlgorithm,
-    @Schema(enumeration = {"in_progress", "completing", "completed", "aborted", "expired", "failed"})
+    @Schema(
+            enumeration = {
+              "in_progress",
+              "completing",
+              "completed",
+              "aborted",
+              "expired",
+              "failed"
+            })
         String status,
     @Schema(description = "Zero-based numbers of the checkpointed parts, ascending")
         List<Integer> checkpointedParts,

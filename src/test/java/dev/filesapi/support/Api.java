@@ -45,7 +45,8 @@ public final class Api {
       HttpResponse<String> response =
           HTTP.send(
               HttpRequest.newBuilder(URI.create(url))
-                  .PUT(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOfRange(content, from, to)))
+                  .PUT(
+                      HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOfRange(content, from, to)))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {

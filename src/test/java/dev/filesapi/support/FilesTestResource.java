@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A real PostgreSQL (zonky's binaries) and a real S3 server (S3Proxy in this JVM, checking
- * SigV4 signatures), started once for all tests on free ports.
+ * A real PostgreSQL (zonky's binaries) and a real S3 server (S3Proxy in this JVM, checking SigV4
+ * signatures), started once for all tests on free ports.
  */
 public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   public static final String API_KEY = "fk_live_testkey0000000000000000000000000000000";

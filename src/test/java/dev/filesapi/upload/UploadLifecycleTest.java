@@ -11,7 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,8 +28,12 @@ class UploadLifecycleTest {
     new Random(42).nextBytes(content);
     String filename = "lifecycle/ünïcode report (final).bin";
 
-    JsonPath first = Api.initiate(FilesTestResource.API_KEY, filename, content.length, true)
-        .then().statusCode(200).extract().jsonPath();
+    JsonPath first =
+        Api.initiate(FilesTestResource.API_KEY, filename, content.length, true)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
     String uploadId = first.getString("upload_id");
     assertThat(uploadId).startsWith("upl_");
     assertThat(first.getString("file_uid")).startsWith("fil_");
@@ -48,13 +51,20 @@ class UploadLifecycleTest {
     // Upload parts 0 and 2 and checkpoint them, as a client interrupted mid-way would.
     List<Map<String, Object>> done = Api.putAll(List.of(parts.get(0), parts.get(2)), content);
     assertThat((String) done.get(0).get("part_token")).startsWith("\"").endsWith("\"");
-    api().body(Map.of("parts", done))
+    api()
+        .body(Map.of("parts", done))
         .post("/v1/files/uploads/{id}/parts/checkpoint", uploadId)
-        .then().statusCode(200).body("num_checkpointed", equalTo(2));
+        .then()
+        .statusCode(200)
+        .body("num_checkpointed", equalTo(2));
 
     // Resuming returns the same upload with only the parts still to send.
-    JsonPath resumed = Api.initiate(FilesTestResource.API_KEY, filename, content.length, true)
-        .then().statusCode(200).extract().jsonPath();
+    JsonPath resumed =
+        Api.initiate(FilesTestResource.API_KEY, filename, content.length, true)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
     assertThat(resumed.getString("upload_id")).isEqualTo(uploadId);
     assertThat(resumed.getString("file_uid")).isEqualTo(first.getString("file_uid"));
     assertThat(resumed.getBoolean("is_resume")).isTrue();
@@ -62,9 +72,14 @@ class UploadLifecycleTest {
     assertThat(remaining).extracting(p -> p.get("part_number")).containsExactly(1, 3);
 
     List<Map<String, Object>> rest = Api.putAll(remaining, content);
-    JsonPath file = api().body(Map.of("parts", rest))
-        .post("/v1/files/uploads/{id}/complete", uploadId)
-        .then().statusCode(200).extract().jsonPath();
+    JsonPath file =
+        api()
+            .body(Map.of("parts", rest))
+            .post("/v1/files/uploads/{id}/complete", uploadId)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
     assertThat(file.getString("file_uid")).isEqualTo(first.getString("file_uid"));
     assertThat(file.getString("file_name")).isEqualTo(filename);
     assertThat(file.getString("file_id")).isEqualTo(filename);
@@ -73,16 +88,23 @@ class UploadLifecycleTest {
     assertThat(file.getMap("file_attributes")).isEmpty();
 
     // Completing again gives the same file.
-    api().body(Map.of("parts", List.of()))
+    api()
+        .body(Map.of("parts", List.of()))
         .post("/v1/files/uploads/{id}/complete", uploadId)
-        .then().statusCode(200).body("file_uid", equalTo(first.getString("file_uid")));
+        .then()
+        .statusCode(200)
+        .body("file_uid", equalTo(first.getString("file_uid")));
 
-    api().get("/v1/files/uploads/{id}", uploadId)
-        .then().statusCode(200).body("status", equalTo("completed")).body("file_id", equalTo(filename));
+    api()
+        .get("/v1/files/uploads/{id}", uploadId)
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("completed"))
+        .body("file_id", equalTo(filename));
 
     // Download: a redirect to a presigned GET whose bytes are what was sent.
-    io.restassured.response.Response redirect = api().redirects().follow(false)
-        .get("/v1/files/download/{id}", filename);
+    io.restassured.response.Response redirect =
+        api().redirects().follow(false).get("/v1/files/download/{id}", filename);
     assertThat(redirect.statusCode()).isEqualTo(302);
     HttpResponse<byte[]> download = Api.get(redirect.getHeader("Location"));
     assertThat(download.statusCode()).isEqualTo(200);

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -97,7 +98,9 @@ public class S3StorageBackend implements StorageBackend {
                                   .uploadId(uploadId)
                                   .partNumber(toStore(partNumber))));
       urls.put(
-          partNumber, new PresignedUrl(presigned.url().toString(), presigned.expiration()));
+          partNumber,
+          new PresignedUrl(
+              presigned.url().toString(), presigned.expiration().truncatedTo(ChronoUnit.SECONDS)));
     }
     return urls;
   }
