@@ -212,11 +212,7 @@ public class FileService {
     file.storageKey = keys.forFile(organizationId, file.fileUid);
     file.backend = storage.name();
     file.createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    try (InputStream in = Files.newInputStream(content)) {
-      storage.put(file.storageKey, fileType, in, size);
-    } catch (IOException e) {
-      throw new IllegalStateException("reading the spooled upload failed", e);
-    }
+    storage.put(file.storageKey, fileType, content);
     Registration registration;
     try {
       registration = QuarkusTransaction.requiringNew().call(() -> register(file));

@@ -2,6 +2,7 @@ package dev.filesapi.storage;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -51,8 +52,8 @@ public interface StorageBackend {
   /** Streams an object's bytes (for {@code files.download.mode=stream}). */
   InputStream open(String key);
 
-  /** Writes a whole object from a stream of known length. */
-  void put(String key, String contentType, InputStream content, long length);
+  /** Writes a whole object from a local file (the spooled simple upload). */
+  void put(String key, String contentType, Path content);
 
   /** Deletes an object; deleting an absent object succeeds. */
   void delete(String key);

@@ -61,6 +61,44 @@ public final class Api {
     }
   }
 
+  /**
+   * POSTs a multipart/form-data body with one file part to /v1/files, the filename written as raw
+   * UTF-8 the way browsers send it.
+   */
+  public static HttpResponse<String> postForm(
+      int port, String apiKey, String filename, String contentType, byte[] content) {
+    String boundary = "----files-api-test-boundary";
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + filename
+                + "\"\r\nContent-Type: "
+                + contentType
+                + "\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] tail =
+        ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] body = new byte[head.length + content.length + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(content, 0, body, head.length, content.length);
+    System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+    try {
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/files"))
+              .header("Authorization", "Bearer " + apiKey)
+              .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError("POST failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** GETs a URL (a presigned download), returning status and bytes. */
   public static HttpResponse<byte[]> get(String url) {
     try {

@@ -14,6 +14,7 @@ import dev.filesapi.storage.StoredPart;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -239,13 +240,13 @@ public class S3StorageBackend implements StorageBackend {
   }
 
   @Override
-  public void put(String key, String contentType, InputStream content, long length) {
+  public void put(String key, String contentType, Path content) {
     call(
         "put object",
         () ->
             s3.putObject(
-                b -> b.bucket(bucket).key(key).contentType(contentType).contentLength(length),
-                RequestBody.fromInputStream(content, length)));
+                b -> b.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromFile(content)));
   }
 
   @Override
