@@ -503,6 +503,10 @@ public class UploadService {
   }
 
   private Upload require(String organizationId, String uploadId, LockModeType lock) {
+    // A NUL cannot even be sent to PostgreSQL; no id has control characters.
+    if (uploadId == null || uploadId.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.notFound("Upload", uploadId);
+    }
     Upload upload = Upload.findById(uploadId, lock);
     if (upload == null || !upload.organizationId.equals(organizationId)) {
       throw ApiException.notFound("Upload", uploadId);
@@ -538,9 +542,11 @@ public class UploadService {
         throw ApiException.validation(
             field + "[" + i + "].part_number", "must be between 0 and " + (numParts - 1));
       }
-      if (entry.partToken().isBlank() || entry.partToken().length() > 1024) {
+      if (entry.partToken().isBlank()
+          || entry.partToken().length() > 1024
+          || entry.partToken().chars().anyMatch(Character::isISOControl)) {
         throw ApiException.validation(
-            field + "[" + i + "].part_token", "must be a non-empty ETag of at most 1024 characters");
+            field + "[" + i + "].part_token", "must be a non-empty ETag of at most 1024 characters, without control characters");
       }
     }
   }
