@@ -125,7 +125,10 @@ public class ProblemMappers {
 
   private Response jsonProblem(JsonProcessingException e) {
     String field = null;
-    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+    // A syntax error inside a nested value arrives wrapped with a path; it is still malformed.
+    if (!isSyntaxError(e)
+        && e instanceof JsonMappingException mapping
+        && !mapping.getPath().isEmpty()) {
       field = jsonPath(mapping.getPath());
     }
     if (field == null) {
@@ -140,6 +143,18 @@ public class ProblemMappers {
             List.of(new Problem.FieldError(field, message)),
             null)
         .build();
+  }
+
+  private static boolean isSyntaxError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof com.fasterxml.jackson.core.JsonParseException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static String jsonPath(List<JsonMappingException.Reference> path) {
@@ -184,6 +199,12 @@ public class ProblemMappers {
           segments.set(last, segments.get(last) + "[" + node.getIndex() + "]");
         }
         segments.add(SNAKE.translate(node.getName()));
+      } else if (kind == ElementKind.CONTAINER_ELEMENT
+          && node.getIndex() != null
+          && !segments.isEmpty()) {
+        // A list element itself (a null entry): parts[3].
+        int last = segments.size() - 1;
+        segments.set(last, segments.get(last) + "[" + node.getIndex() + "]");
       }
     }
     if (!segments.isEmpty()) {

@@ -29,7 +29,7 @@ record UploadCursor(Instant createdAt, String id) {
       int colon = raw.indexOf(':');
       long micros = Long.parseLong(raw.substring(0, colon));
       String id = raw.substring(colon + 1);
-      if (!id.startsWith("upl_")) {
+      if (!id.startsWith("upl_") || id.chars().anyMatch(Character::isISOControl)) {
         throw new IllegalArgumentException("not an upload id");
       }
       return new UploadCursor(

@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -200,8 +201,10 @@ public class UploadResource {
       responseCode = "503",
       description = "storage_unavailable; abort again to finish",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public void abort(@PathParam("upload_id") String uploadId) {
+  public Response abort(@PathParam("upload_id") String uploadId) {
     uploads.abort(caller.organizationId(), uploadId);
+    // The contract's answer is 200 with an empty body; a void method would answer 204.
+    return Response.ok().build();
   }
 
   @GET

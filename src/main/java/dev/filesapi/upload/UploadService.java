@@ -543,10 +543,12 @@ public class UploadService {
         throw ApiException.validation(
             field + "[" + i + "].part_number", "must be between 0 and " + (numParts - 1));
       }
-      if (entry.partToken().isBlank() || entry.partToken().length() > 1024) {
+      if (entry.partToken().isBlank()
+          || entry.partToken().length() > 1024
+          || entry.partToken().chars().anyMatch(Character::isISOControl)) {
         throw ApiException.validation(
             field + "[" + i + "].part_token",
-            "must be a non-empty ETag of at most 1024 characters");
+            "must be a non-empty ETag of at most 1024 characters, without control characters");
       }
     }
   }

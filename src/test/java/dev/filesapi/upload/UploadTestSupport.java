@@ -1,0 +1,111 @@
+package dev.filesapi.upload;
+
+import static dev.filesapi.support.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filesapi.support.FilesTestResource;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Shared assertions for the upload error tests: problem bodies and unchanged upload state. */
+final class UploadTestSupport {
+  static final int MIB = 1024 * 1024;
+  static final String KEY = FilesTestResource.API_KEY;
+  static final String PROBLEM_JSON = "application/problem+json";
+
+  private UploadTestSupport() {}
+
+  /** A filename no other test uses. */
+  static String unique(String label) {
+    return "errors-" + label + "-" + UUID.randomUUID() + ".bin";
+  }
+
+  /**
+   * Asserts that the response is an RFC 9457 problem with this status and code, and returns its
+   * body.
+   */
+  static JsonPath problem(Response response, int status, String code) {
+    String body = response.asString();
+    assertThat(response.statusCode()).as("status of %s", body).isEqualTo(status);
+    assertThat(response.contentType()).as("content type of %s", body).startsWith(PROBLEM_JSON);
+    JsonPath json = new JsonPath(body);
+    assertThat(json.getString("code")).as("code of %s", body).isEqualTo(code);
+    assertThat(json.getInt("status")).isEqualTo(status);
+    assertThat(json.getString("title")).isNotBlank();
+    assertThat(json.getString("type")).isEqualTo("about:blank");
+    assertThat(body).doesNotContain(KEY).doesNotContain("Exception").doesNotContain("\tat ");
+    return json;
+  }
+
+  /** A 400 validation_failed problem whose errors name this field. */
+  static JsonPath validation(Response response, String field) {
+    JsonPath json = problem(response, 400, "validation_failed");
+    List<String> fields = json.getList("errors.field");
+    assertThat(fields).as("errors of %s", json.prettify()).contains(field);
+    return json;
+  }
+
+  static Map<String, Object> initiateBody(String filename, String fileType, Object numBytes) {
+    return Map.of("filename", filename, "file_type", fileType, "num_bytes", numBytes);
+  }
+
+  /** Initiates an upload of numBytes as the bootstrap organization; returns the response. */
+  static JsonPath initiate(String filename, long numBytes) {
+    return initiate(KEY, filename, numBytes);
+  }
+
+  static JsonPath initiate(String apiKey, String filename, long numBytes) {
+    Response response =
+        as(apiKey)
+            .body(initiateBody(filename, "application/octet-stream", numBytes))
+            .post("/v1/files/uploads/initiate");
+    assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+    return response.jsonPath();
+  }
+
+  static Response post(String apiKey, String path, String uploadId, Object body) {
+    return as(apiKey).body(body).post("/v1/files/uploads/{id}" + path, uploadId);
+  }
+
+  static Response post(String path, String uploadId, Object body) {
+    return post(KEY, path, uploadId, body);
+  }
+
+  static Response checkpoint(String uploadId, Object... entries) {
+    return post("/parts/checkpoint", uploadId, Map.of("parts", List.of(entries)));
+  }
+
+  static void abort(String uploadId) {
+    assertThat(as(KEY).post("/v1/files/uploads/{id}/abort", uploadId).statusCode()).isEqualTo(200);
+  }
+
+  static JsonPath view(String apiKey, String uploadId) {
+    Response response = as(apiKey).get("/v1/files/uploads/{id}", uploadId);
+    assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+    return response.jsonPath();
+  }
+
+  static JsonPath view(String uploadId) {
+    return view(KEY, uploadId);
+  }
+
+  /** Asserts the upload is still in progress with exactly these checkpointed parts. */
+  static void assertUnchanged(String uploadId, Integer... checkpointed) {
+    JsonPath view = view(uploadId);
+    assertThat(view.getString("status")).isEqualTo("in_progress");
+    assertThat(view.getList("checkpointed_parts", Integer.class)).containsExactly(checkpointed);
+  }
+
+  static Map<String, Object> token(int partNumber, String token) {
+    return Map.of("part_number", partNumber, "part_token", token);
+  }
+
+  static byte[] content(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new java.util.Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+}
