@@ -1,7 +1,6 @@
 package dev.filesapi.common;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
@@ -16,20 +15,18 @@ public class ControlCharacterFilter {
   @ServerRequestFilter(preMatching = true)
   public void rejectControlCharacters(ContainerRequestContext request) {
     UriInfo uri = request.getUriInfo();
-    if (hasControl(uri.getPath()) || hasControl(uri.getQueryParameters())) {
-      throw new ApiException(
-          400, "bad_request", "The URL contains control characters", null, null, null);
+    if (hasControl(uri.getPath())) {
+      // No resource has such a name: the same answer as any unknown id.
+      throw new ApiException(404, "not_found", "No such resource", null, null, null);
     }
-  }
-
-  private static boolean hasControl(MultivaluedMap<String, String> parameters) {
-    for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
-      if (hasControl(entry.getKey())
-          || entry.getValue().stream().anyMatch(ControlCharacterFilter::hasControl)) {
-        return true;
+    for (Map.Entry<String, List<String>> parameter : uri.getQueryParameters().entrySet()) {
+      if (hasControl(parameter.getKey())
+          || parameter.getValue().stream().anyMatch(ControlCharacterFilter::hasControl)) {
+        throw ApiException.validation(
+            hasControl(parameter.getKey()) ? "query" : parameter.getKey(),
+            "must not contain control characters");
       }
     }
-    return false;
   }
 
   private static boolean hasControl(String value) {
