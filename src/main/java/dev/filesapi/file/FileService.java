@@ -93,6 +93,9 @@ public class FileService {
       throw ApiException.validation(
           "shard_index", "must be 0 when max_items_per_shard is -1, and never negative");
     }
+    if (fileType.filter(type -> type.chars().anyMatch(Character::isISOControl)).isPresent()) {
+      throw ApiException.validation("file_type", "must not contain control characters");
+    }
     String query =
         "organizationId = :org"
             + (fileType.isPresent() ? " and fileType = :type" : "")
@@ -215,6 +218,10 @@ public class FileService {
   }
 
   private static StoredFile require(String organizationId, String fileId) {
+    // A NUL cannot even be sent to PostgreSQL; no file name has control characters.
+    if (fileId.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.notFound("File", fileId);
+    }
     return StoredFile.findByName(organizationId, fileId)
         .orElseThrow(() -> ApiException.notFound("File", fileId));
   }

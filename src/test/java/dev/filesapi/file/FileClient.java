@@ -9,8 +9,11 @@ import dev.filesapi.tenancy.ApiKey;
 import dev.filesapi.tenancy.ApiKeys;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.path.json.config.JsonPathConfig.NumberReturnType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +52,26 @@ final class FileClient {
     assertThat(body.getString("file_id")).isEqualTo(filename);
     assertThat(body.getString("file_uid")).startsWith("fil_");
     return body;
+  }
+
+  /**
+   * POST /v1/files with a hand-made form whose part header carries the filename as raw UTF-8, as
+   * browsers and curl send it.
+   */
+  static Response uploadRawForm(String apiKey, String filename, byte[] content) {
+    String boundary = "----files-test-" + UUID.randomUUID();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(
+        ("--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"" + filename + "\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(content);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return as(apiKey)
+        .contentType("multipart/form-data; boundary=" + boundary)
+        .body(body.toByteArray())
+        .post("/v1/files");
   }
 
   /** Initiate, PUT every part, complete; returns the completed file. */
@@ -101,8 +124,14 @@ final class FileClient {
     return fetched;
   }
 
+  /** GET /v1/files/info, numbers read as doubles (JsonPath's default float cannot hold seconds). */
   static JsonPath info(String apiKey) {
-    return as(apiKey).get("/v1/files/info").then().statusCode(200).extract().jsonPath();
+    return as(apiKey)
+        .get("/v1/files/info")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath(JsonPathConfig.jsonPathConfig().numberReturnType(NumberReturnType.DOUBLE));
   }
 
   /** The object key a file instance lives at: {@code orgs/{org}/files/{file_uid}}. */
