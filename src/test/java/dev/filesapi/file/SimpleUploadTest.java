@@ -10,7 +10,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** POST /v1/files, and how a newer instance of a name replaces the older one. */
@@ -144,5 +150,33 @@ class SimpleUploadTest {
         .body("file_uid", org.hamcrest.Matchers.equalTo(newer.getString("file_uid")));
     assertThat(FileClient.download(KEY, name).body()).isEqualTo(bytes("simple"));
     assertThat(FileClient.objectExists(olderKey)).isFalse();
+  }
+
+  @Test
+  void concurrentUploadsOfOneNameLeaveExactlyOneInstance() throws Exception {
+    String name = uniqueName("race");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<String>> uploads = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        byte[] content = bytes("racer " + i);
+        uploads.add(
+            pool.submit(() -> FileClient.upload(KEY, name, content, "text/plain").getString("file_uid")));
+      }
+      List<String> fileUids = new ArrayList<>();
+      for (Future<String> upload : uploads) {
+        fileUids.add(upload.get(60, TimeUnit.SECONDS));
+      }
+
+      String winner = FileClient.metadata(KEY, name).jsonPath().getString("file_uid");
+      assertThat(fileUids).contains(winner);
+      for (String fileUid : fileUids) {
+        assertThat(FileClient.objectExists(FileClient.storageKey(KEY, fileUid)))
+            .as("object of %s (winner %s)", fileUid, winner)
+            .isEqualTo(fileUid.equals(winner));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
