@@ -55,6 +55,13 @@ public class ProblemMappers {
         .build();
   }
 
+  /** A body that breaks off or is not the multipart form it claims to be: the client's mistake. */
+  @ServerExceptionMapper
+  public Response unreadableBody(java.io.IOException e) {
+    LOG.debugf("unreadable request body: %s", e.getMessage());
+    return problem(400, "malformed_body", "The request body could not be read", null, null).build();
+  }
+
   @ServerExceptionMapper
   public Response constraintViolation(ConstraintViolationException e) {
     List<Problem.FieldError> errors = new ArrayList<>();

@@ -1,0 +1,89 @@
+package dev.filesapi.file;
+
+import static dev.filesapi.file.FileClient.bytes;
+import static dev.filesapi.file.FileClient.uniqueName;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filesapi.support.FilesTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** DELETE /v1/files/delete/{file_id} and downloads of what is (not) there. */
+@QuarkusTest
+@WithTestResource(FilesTestResource.class)
+class FileDeleteTest {
+  private static final String KEY = FilesTestResource.API_KEY;
+
+  @Test
+  void deletesTheRecordAndTheObject() {
+    String name = "deleted/ünï " + UUID.randomUUID() + ".txt";
+    JsonPath stored = FileClient.uploadInParts(KEY, name, bytes("to be deleted"), "text/plain");
+    String key = FileClient.storageKey(KEY, stored.getString("file_uid"));
+    assertThat(FileClient.objectExists(key)).isTrue();
+    JsonPath before = FileClient.info(KEY);
+
+    Response deleted = FileClient.delete(KEY, name);
+
+    assertThat(deleted.statusCode()).as(deleted.asString()).isEqualTo(200);
+    assertThat(deleted.jsonPath().getString("file_id")).isEqualTo(name);
+    FileClient.assertNotFound(FileClient.metadata(KEY, name));
+    FileClient.assertNotFound(FileClient.downloadResponse(KEY, name));
+    assertThat(FileClient.objectExists(key)).isFalse();
+    JsonPath after = FileClient.info(KEY);
+    assertThat(after.getLong("num_files")).isEqualTo(before.getLong("num_files") - 1);
+    assertThat(after.getLong("num_bytes")).isEqualTo(before.getLong("num_bytes") - 13);
+  }
+
+  @Test
+  void deletingTwiceIsNotFound() {
+    String name = uniqueName("twice-deleted");
+    FileClient.upload(KEY, name, bytes("x"), "text/plain");
+    FileClient.delete(KEY, name).then().statusCode(200);
+
+    FileClient.assertNotFound(FileClient.delete(KEY, name));
+  }
+
+  @Test
+  void aDeletedNameCanBeUploadedAgain() {
+    String name = uniqueName("reborn");
+    FileClient.upload(KEY, name, bytes("first life"), "text/plain");
+    FileClient.delete(KEY, name).then().statusCode(200);
+
+    JsonPath again = FileClient.upload(KEY, name, bytes("second life"), "text/plain");
+
+    FileClient.metadata(KEY, name)
+        .then()
+        .statusCode(200)
+        .body("file_uid", org.hamcrest.Matchers.equalTo(again.getString("file_uid")));
+    assertThat(FileClient.download(KEY, name).body()).isEqualTo(bytes("second life"));
+  }
+
+  @Test
+  void unknownNamesAreNotFound() {
+    String name = "never-uploaded-" + UUID.randomUUID();
+
+    FileClient.assertNotFound(FileClient.delete(KEY, name));
+    FileClient.assertNotFound(FileClient.downloadResponse(KEY, name));
+  }
+
+  @Test
+  void theDownloadRedirectNamesTheFile() {
+    String name = "dir/ünï " + UUID.randomUUID() + ".txt";
+    FileClient.upload(KEY, uniqueName("unrelated"), bytes("x"), "text/plain");
+    FileClient.uploadInParts(KEY, name, bytes("named"), "text/plain");
+
+    Response redirect = FileClient.downloadResponse(KEY, name);
+
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    assertThat(redirect.getHeader("Cache-Control")).isEqualTo("no-store");
+    var fetched = dev.filesapi.support.Api.get(redirect.getHeader("Location"));
+    assertThat(fetched.body()).isEqualTo(bytes("named"));
+    assertThat(fetched.headers().firstValue("Content-Disposition").orElseThrow())
+        .isEqualTo(ContentDisposition.attachment(name))
+        .contains("filename*=UTF-8''%C3%BCn%C3%AF%20");
+  }
+}
