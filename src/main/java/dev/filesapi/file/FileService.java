@@ -6,6 +6,7 @@ import dev.filesapi.common.Ids;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.tenancy.Quotas;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -40,6 +41,7 @@ public class FileService {
   private final StorageBackend storage;
   private final StorageKeys keys;
   private final DownloadConfig downloads;
+  private final Quotas quotas;
   private final EntityManager em;
   private final Clock clock;
 
@@ -47,8 +49,10 @@ public class FileService {
       StorageBackend storage,
       StorageKeys keys,
       DownloadConfig downloads,
+      Quotas quotas,
       EntityManager em,
       Clock clock) {
+    this.quotas = quotas;
     this.storage = storage;
     this.keys = keys;
     this.downloads = downloads;
@@ -202,6 +206,8 @@ public class FileService {
           null,
           null);
     }
+    Quotas.requireFileSize(
+        QuarkusTransaction.requiringNew().call(() -> quotas.of(organizationId)), size);
     StoredFile file = new StoredFile();
     file.fileUid = Ids.file();
     file.organizationId = organizationId;

@@ -1,9 +1,11 @@
 package dev.filesapi.tenancy;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.tenancy.admin.AdminApi;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
 import java.util.Locale;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -18,7 +20,12 @@ public class ApiKeyFilter {
   @Inject Caller caller;
 
   @ServerRequestFilter
-  public Optional<jakarta.ws.rs.core.Response> authenticate(ContainerRequestContext request) {
+  public Optional<jakarta.ws.rs.core.Response> authenticate(
+      ContainerRequestContext request, ResourceInfo resource) {
+    if (resource.getResourceClass() != null
+        && resource.getResourceClass().isAnnotationPresent(AdminApi.class)) {
+      return Optional.empty();
+    }
     String header = request.getHeaderString("Authorization");
     if (header == null || header.isBlank()) {
       throw unauthorized("Missing Authorization header; send Authorization: Bearer <api key>");

@@ -1,6 +1,7 @@
 package dev.filesapi.tenancy;
 
 import dev.filesapi.common.Ids;
+import dev.filesapi.tenancy.admin.OrganizationAdmin;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,13 +24,12 @@ public class Bootstrap {
   Optional<String> bootstrapKey;
 
   @Transactional
-  void onStart(@Observes StartupEvent event, Clock clock) {
+  void onStart(@Observes StartupEvent event, Clock clock, OrganizationAdmin admin) {
     if (bootstrapKey.isEmpty() || bootstrapKey.get().isBlank()) {
       return;
     }
     String key = bootstrapKey.get().trim();
-    String hash = ApiKeys.hash(key);
-    if (ApiKey.count("keyHash", hash) > 0) {
+    if (ApiKey.count("keyHash", ApiKeys.hash(key)) > 0) {
       return;
     }
     Organization organization = new Organization();
@@ -37,14 +37,7 @@ public class Bootstrap {
     organization.name = ORGANIZATION_NAME;
     organization.createdAt = clock.instant();
     organization.persist();
-    ApiKey apiKey = new ApiKey();
-    apiKey.id = Ids.apiKey();
-    apiKey.organizationId = organization.id;
-    apiKey.keyHash = hash;
-    apiKey.keyPrefix = ApiKeys.displayPrefix(key);
-    apiKey.name = "bootstrap";
-    apiKey.createdAt = organization.createdAt;
-    apiKey.persist();
+    ApiKey apiKey = admin.addKey(organization, "bootstrap", key);
     LOG.infof(
         "bootstrap: organization %s created with API key %s…", organization.id, apiKey.keyPrefix);
   }

@@ -18,4 +18,12 @@ public class Organization extends PanacheEntityBase {
 
   @Column(name = "created_at", nullable = false)
   public Instant createdAt;
+
+  /** At most this many uploads in progress at once; null: {@code files.quota.*} default. */
+  @Column(name = "max_in_progress_uploads")
+  public Integer maxInProgressUploads;
+
+  /** Largest file this organization may store; null: {@code files.quota.*} default. */
+  @Column(name = "max_file_bytes")
+  public Long maxFileBytes;
 }

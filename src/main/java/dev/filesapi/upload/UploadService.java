@@ -17,6 +17,7 @@ import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.tenancy.Quotas;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -49,6 +50,7 @@ public class UploadService {
   private final UploadConfig config;
   private final UploadParts parts;
   private final FileService files;
+  private final Quotas quotas;
   private final EntityManager em;
   private final Clock clock;
 
@@ -58,8 +60,10 @@ public class UploadService {
       UploadConfig config,
       UploadParts parts,
       FileService files,
+      Quotas quotas,
       EntityManager em,
       Clock clock) {
+    this.quotas = quotas;
     this.storage = storage;
     this.keys = keys;
     this.config = config;
@@ -77,6 +81,8 @@ public class UploadService {
     PartPlan plan =
         PartPlan.of(request.numBytes(), config.partSize().asLongValue(), storage.capabilities());
 
+    Quotas.Limits limits = QuarkusTransaction.requiringNew().call(() -> quotas.of(organizationId));
+    Quotas.requireFileSize(limits, plan.numBytes());
     if (request.resume()) {
       Optional<Upload> existing =
           QuarkusTransaction.requiringNew()
@@ -85,13 +91,17 @@ public class UploadService {
         return resume(existing.get(), request);
       }
     }
+    // Fail fast before touching the store; persistUnlessResumable checks again under a lock.
+    Quotas.requireUploadSlot(
+        limits, QuarkusTransaction.requiringNew().call(() -> countInProgress(organizationId)));
 
     Upload upload = newUpload(organizationId, request, plan);
     upload.backendUploadId = storage.begin(upload.storageKey, upload.fileType);
     Upload winner;
     try {
       winner =
-          QuarkusTransaction.requiringNew().call(() -> persistUnlessResumable(upload, request));
+          QuarkusTransaction.requiringNew()
+              .call(() -> persistUnlessResumable(upload, request, limits));
     } catch (RuntimeException e) {
       abortQuietly(upload);
       throw e;
@@ -131,7 +141,8 @@ public class UploadService {
    * Inserts the new upload, unless resume was asked for and an in-progress upload of the name
    * exists by now: the advisory lock makes this find-or-create atomic across replicas.
    */
-  private Upload persistUnlessResumable(Upload upload, InitiateRequest request) {
+  private Upload persistUnlessResumable(
+      Upload upload, InitiateRequest request, Quotas.Limits limits) {
     if (request.resume()) {
       AdvisoryLocks.lock(em, "upload", upload.organizationId, upload.filename);
       Optional<Upload> existing = findResumable(upload.organizationId, upload.filename);
@@ -139,8 +150,16 @@ public class UploadService {
         return existing.get();
       }
     }
+    // Serialises the count-and-insert of one organization, so the quota holds under races.
+    AdvisoryLocks.lock(em, "quota", upload.organizationId, "in_progress");
+    Quotas.requireUploadSlot(limits, countInProgress(upload.organizationId));
     upload.persist();
     return upload;
+  }
+
+  private static long countInProgress(String organizationId) {
+    return Upload.count(
+        "organizationId = ?1 and status = ?2", organizationId, UploadStatus.IN_PROGRESS);
   }
 
   private Optional<Upload> findResumable(String organizationId, String filename) {

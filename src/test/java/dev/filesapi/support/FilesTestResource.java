@@ -14,6 +14,7 @@ import java.util.Optional;
 public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   public static final String API_KEY = "fk_live_testkey0000000000000000000000000000000";
   public static final String BUCKET = "files-test";
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
   private static EmbeddedDatabase database;
   private static EmbeddedStore store;
@@ -32,6 +33,7 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
     config.put("quarkus.datasource.password", database.password());
     config.put("files.storage.bucket", BUCKET);
     config.put("files.bootstrap.api-key", API_KEY);
+    config.put("files.admin.token", ADMIN_TOKEN);
     config.put("quarkus.s3.endpoint-override", store.endpoint());
     config.put("quarkus.s3.path-style-access", "true");
     config.put("quarkus.s3.aws.region", "us-east-1");
