@@ -30,7 +30,11 @@ public interface StorageBackend {
   Map<Integer, PresignedUrl> presignParts(
       String key, String uploadId, Collection<Integer> partNumbers, Duration ttl);
 
-  /** The parts the store holds for an open multipart upload. */
+  /**
+   * The parts the store holds for an open multipart upload.
+   *
+   * @throws NoSuchUploadException when the store does not know the upload (any more)
+   */
   List<StoredPart> listParts(String key, String uploadId);
 
   /**

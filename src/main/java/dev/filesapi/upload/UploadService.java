@@ -287,10 +287,18 @@ public class UploadService {
             "upload_failed", "The store no longer has this upload; start a new one");
       }
     }
+    return RegisteredFile.of(registerAssembled(upload));
+  }
+
+  /**
+   * Commits {@code completing → completed} with the file, once the store holds the object; removes
+   * the object of the instance it replaced.
+   */
+  StoredFile registerAssembled(Upload upload) {
     FileService.Registration registration =
         QuarkusTransaction.requiringNew().call(() -> finishComplete(upload));
     registration.replacedStorageKey().ifPresent(files::discardObject);
-    return RegisteredFile.of(registration.file());
+    return registration.file();
   }
 
   private CompletePlan beginComplete(
@@ -335,6 +343,10 @@ public class UploadService {
 
   private FileService.Registration finishComplete(Upload detached) {
     Upload upload = Upload.findById(detached.id, LockModeType.PESSIMISTIC_WRITE);
+    if (upload.status != UploadStatus.COMPLETING) {
+      throw ApiException.conflict(
+          "upload_not_in_progress", "The upload is " + upload.status.wireName());
+    }
     transition(upload, UploadStatus.COMPLETED);
     upload.completedAt = upload.updatedAt;
     parts.deleteAll(upload.id);
@@ -366,7 +378,8 @@ public class UploadService {
             });
   }
 
-  private void reopen(Upload upload) {
+  /** {@code completing → in_progress}: the store did not assemble the object. */
+  void reopen(Upload upload) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -377,7 +390,8 @@ public class UploadService {
             });
   }
 
-  private void fail(Upload upload) {
+  /** {@code completing → failed}: the store lost the upload without an object. */
+  void fail(Upload upload) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -581,7 +595,7 @@ public class UploadService {
     return tokens;
   }
 
-  private void transition(Upload upload, UploadStatus to) {
+  void transition(Upload upload, UploadStatus to) {
     UploadStatus from = upload.status;
     upload.status = to;
     upload.updatedAt = now();

@@ -147,10 +147,10 @@ public class S3StorageBackend implements StorageBackend {
                   .uploadId(uploadId)
                   .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
     } catch (S3Exception e) {
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-      if ("NoSuchUpload".equals(code)) {
-        throw new NoSuchUploadException(key);
+      if (isNoSuchUpload(e)) {
+        throw new NoSuchUploadException("complete multipart upload of " + key);
       }
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
       if ("InvalidPart".equals(code) || "EntityTooSmall".equals(code)) {
         throw new InvalidPartsException(rejectedParts(key, uploadId, parts));
       }
@@ -262,9 +262,18 @@ public class S3StorageBackend implements StorageBackend {
   private static <T> T call(String action, Supplier<T> operation) {
     try {
       return operation.get();
+    } catch (S3Exception e) {
+      if (isNoSuchUpload(e)) {
+        throw new NoSuchUploadException(action);
+      }
+      throw unavailable(action, e);
     } catch (SdkException e) {
       throw unavailable(action, e);
     }
+  }
+
+  private static boolean isNoSuchUpload(S3Exception e) {
+    return e.awsErrorDetails() != null && "NoSuchUpload".equals(e.awsErrorDetails().errorCode());
   }
 
   private static StorageUnavailableException unavailable(String action, SdkException e) {
