@@ -1,10 +1,13 @@
 package dev.filesapi.tenancy;
 
+import dev.filesapi.common.AdvisoryLocks;
 import dev.filesapi.common.Ids;
 import dev.filesapi.tenancy.admin.OrganizationAdmin;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.Optional;
@@ -23,12 +26,16 @@ public class Bootstrap {
   @ConfigProperty(name = "files.bootstrap.api-key")
   Optional<String> bootstrapKey;
 
+  @Inject EntityManager em;
+
   @Transactional
   void onStart(@Observes StartupEvent event, Clock clock, OrganizationAdmin admin) {
     if (bootstrapKey.isEmpty() || bootstrapKey.get().isBlank()) {
       return;
     }
     String key = bootstrapKey.get().trim();
+    // Replicas starting together must not both create the organization.
+    AdvisoryLocks.lock(em, "bootstrap", "", "");
     if (ApiKey.count("keyHash", ApiKeys.hash(key)) > 0) {
       return;
     }
