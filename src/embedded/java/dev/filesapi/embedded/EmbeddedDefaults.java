@@ -61,6 +61,11 @@ public final class EmbeddedDefaults {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(store)));
     }
 
+    // A person runs the embedded default on a console: plain log lines, not JSON.
+    if (setting("quarkus.log.console.json.enabled") == null) {
+      System.setProperty("quarkus.log.console.json.enabled", "false");
+    }
+
     if (setting("files.bootstrap.api-key") == null) {
       Path keyFile = home.resolve("api-key");
       System.setProperty("files.bootstrap.api-key", readOrCreateKey(keyFile));

@@ -59,6 +59,9 @@ public interface StorageBackend {
   /** Writes a whole object from a local file (the spooled simple upload). */
   void put(String key, String contentType, Path content);
 
+  /** Checks that the bucket can be reached with the configured credentials (readiness). */
+  void checkReachable();
+
   /** Deletes an object; deleting an absent object succeeds. */
   void delete(String key);
 }

@@ -11,6 +11,11 @@ public class Caller {
     this.organizationId = organizationId;
   }
 
+  /** The organization, when this request was authenticated by an API key. */
+  public java.util.Optional<String> organizationIdIfKnown() {
+    return java.util.Optional.ofNullable(organizationId);
+  }
+
   public String organizationId() {
     if (organizationId == null) {
       throw new IllegalStateException("no authenticated caller on this request");

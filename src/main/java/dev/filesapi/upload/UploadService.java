@@ -51,6 +51,7 @@ public class UploadService {
   private final UploadParts parts;
   private final FileService files;
   private final Quotas quotas;
+  private final UploadEvents events;
   private final EntityManager em;
   private final Clock clock;
 
@@ -61,9 +62,11 @@ public class UploadService {
       UploadParts parts,
       FileService files,
       Quotas quotas,
+      UploadEvents events,
       EntityManager em,
       Clock clock) {
     this.quotas = quotas;
+    this.events = events;
     this.storage = storage;
     this.keys = keys;
     this.config = config;
@@ -111,7 +114,7 @@ public class UploadService {
       abortQuietly(upload);
       return resume(winner, request);
     }
-    logTransition(upload, null, UploadStatus.IN_PROGRESS);
+    events.transitioned(upload, null, UploadStatus.IN_PROGRESS);
     List<Integer> all = IntStream.range(0, plan.numParts()).boxed().toList();
     return initiateResponse(upload, false, describe(upload, all));
   }
@@ -211,6 +214,7 @@ public class UploadService {
             upload.backendUploadId,
             new LinkedHashSet<>(partNumbers),
             config.urlTtl());
+    events.partsPresigned(upload.backend, urls.size());
     PartPlan plan = upload.plan();
     List<PartDescriptor> descriptors = new ArrayList<>(partNumbers.size());
     for (int partNumber : partNumbers) {
@@ -599,13 +603,7 @@ public class UploadService {
     UploadStatus from = upload.status;
     upload.status = to;
     upload.updatedAt = now();
-    logTransition(upload, from, to);
-  }
-
-  private static void logTransition(Upload upload, UploadStatus from, UploadStatus to) {
-    LOG.infof(
-        "upload %s org %s: %s -> %s",
-        upload.id, upload.organizationId, from == null ? "new" : from.wireName(), to.wireName());
+    events.transitioned(upload, from, to);
   }
 
   private Instant now() {

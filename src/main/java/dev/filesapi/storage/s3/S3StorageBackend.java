@@ -254,8 +254,8 @@ public class S3StorageBackend implements StorageBackend {
     call("delete object", () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
   }
 
-  /** Reachability of the bucket, for readiness checks. */
-  public void checkBucket() {
+  @Override
+  public void checkReachable() {
     call("head bucket", () -> s3.headBucket(b -> b.bucket(bucket)));
   }
 

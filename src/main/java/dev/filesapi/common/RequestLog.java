@@ -1,0 +1,46 @@
+package dev.filesapi.common;
+
+import dev.filesapi.tenancy.Caller;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * One log line per API request: method, path (which carries the upload or file id), status,
+ * duration and the caller's organization. Headers and bodies, where secrets travel, are never
+ * logged. In JSON logs the organization is also a field ({@code org}).
+ */
+public class RequestLog {
+  private static final Logger LOG = Logger.getLogger("dev.filesapi.requests");
+  private static final String STARTED = RequestLog.class.getName() + ".started";
+
+  @Inject Caller caller;
+
+  @ServerRequestFilter(preMatching = true)
+  public void start(ContainerRequestContext request) {
+    request.setProperty(STARTED, System.nanoTime());
+  }
+
+  @ServerResponseFilter
+  public void finish(ContainerRequestContext request, ContainerResponseContext response) {
+    Object started = request.getProperty(STARTED);
+    long millis = started == null ? -1 : (System.nanoTime() - (long) started) / 1_000_000;
+    String organization = caller.organizationIdIfKnown().orElse("-");
+    MDC.put("org", organization);
+    try {
+      LOG.infof(
+          "%s %s %d %dms org %s",
+          request.getMethod(),
+          request.getUriInfo().getPath(),
+          response.getStatus(),
+          millis,
+          organization);
+    } finally {
+      MDC.remove("org");
+    }
+  }
+}
