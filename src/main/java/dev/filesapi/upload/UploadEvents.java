@@ -24,7 +24,8 @@ public class UploadEvents {
     LOG.infof(
         "upload %s org %s: %s -> %s",
         upload.id, upload.organizationId, from == null ? "new" : from.wireName(), to.wireName());
-    String event = from == null ? "initiated" : to.wireName();
+    String event =
+        from == null ? "initiated" : to == UploadStatus.IN_PROGRESS ? "reopened" : to.wireName();
     Counter.builder("files.uploads")
         .description(
             "Upload state changes: initiated, completing, completed, aborted, expired, failed")
