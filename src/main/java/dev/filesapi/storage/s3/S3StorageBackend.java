@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,9 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -36,7 +40,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PresignedUploadPartRequest;
 
 /**
  * Any S3-compatible store (AWS S3, MinIO, S3Proxy). Objects live at the keys the service derives
@@ -57,11 +60,36 @@ public class S3StorageBackend implements StorageBackend {
   private final S3Client s3;
   private final S3Presigner presigner;
   private final String bucket;
+  private final boolean pathStyle;
+  private final String region;
 
-  S3StorageBackend(S3Client s3, S3Presigner presigner, StorageConfig config) {
+  /** Host header and origin of presigned part URLs (path-style or virtual-hosted). */
+  private final String host;
+
+  private final String origin;
+  private volatile SigV4QuerySigner partSigner;
+
+  S3StorageBackend(
+      S3Client s3,
+      S3Presigner presigner,
+      StorageConfig config,
+      @ConfigProperty(name = "quarkus.s3.path-style-access", defaultValue = "false")
+          boolean pathStyle) {
     this.s3 = s3;
     this.presigner = presigner;
     this.bucket = config.bucket();
+    this.pathStyle = pathStyle;
+    this.region = s3.serviceClientConfiguration().region().id();
+    URI endpoint =
+        s3.serviceClientConfiguration()
+            .endpointOverride()
+            .orElse(URI.create("https://s3." + region + ".amazonaws.com"));
+    String authority =
+        endpoint.getPort() == -1
+            ? endpoint.getHost()
+            : endpoint.getHost() + ":" + endpoint.getPort();
+    this.host = pathStyle ? authority : bucket + "." + authority;
+    this.origin = endpoint.getScheme() + "://" + host;
   }
 
   @Override
@@ -86,24 +114,51 @@ public class S3StorageBackend implements StorageBackend {
   @Override
   public Map<Integer, PresignedUrl> presignParts(
       String key, String uploadId, Collection<Integer> partNumbers, Duration ttl) {
+    SigV4QuerySigner signer = signer();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant expiresAt = now.plus(ttl);
+    String path = objectPath(key);
     Map<Integer, PresignedUrl> urls = new HashMap<>(partNumbers.size() * 2);
     for (int partNumber : partNumbers) {
-      PresignedUploadPartRequest presigned =
-          presigner.presignUploadPart(
-              r ->
-                  r.signatureDuration(ttl)
-                      .uploadPartRequest(
-                          p ->
-                              p.bucket(bucket)
-                                  .key(key)
-                                  .uploadId(uploadId)
-                                  .partNumber(toStore(partNumber))));
-      urls.put(
-          partNumber,
-          new PresignedUrl(
-              presigned.url().toString(), presigned.expiration().truncatedTo(ChronoUnit.SECONDS)));
+      String url =
+          signer.presign(
+              "PUT",
+              origin,
+              host,
+              path,
+              Map.of("partNumber", Integer.toString(toStore(partNumber)), "uploadId", uploadId),
+              now,
+              ttl);
+      urls.put(partNumber, new PresignedUrl(url, expiresAt));
     }
     return urls;
+  }
+
+  /** A signer for the client's current credentials (rotating ones are picked up). */
+  private SigV4QuerySigner signer() {
+    AwsCredentialsIdentity credentials =
+        call(
+            "resolve credentials",
+            () -> s3.serviceClientConfiguration().credentialsProvider().resolveIdentity().join());
+    String token =
+        credentials instanceof AwsSessionCredentialsIdentity session
+            ? session.sessionToken()
+            : null;
+    SigV4QuerySigner current = partSigner;
+    if (current == null
+        || !current.usesCredentials(
+            credentials.accessKeyId(), credentials.secretAccessKey(), token)) {
+      current =
+          new SigV4QuerySigner(
+              credentials.accessKeyId(), credentials.secretAccessKey(), token, region, "s3");
+      partSigner = current;
+    }
+    return current;
+  }
+
+  private String objectPath(String key) {
+    String encodedKey = SigV4QuerySigner.encodePath(key);
+    return pathStyle ? "/" + bucket + "/" + encodedKey : "/" + encodedKey;
   }
 
   @Override
