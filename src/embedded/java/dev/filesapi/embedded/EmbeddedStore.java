@@ -2,6 +2,7 @@ package dev.filesapi.embedded;
 
 import java.net.URI;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
@@ -17,6 +18,7 @@ public final class EmbeddedStore implements AutoCloseable {
   private final BlobStoreContext context;
   private final String accessKey;
   private final String secretKey;
+  private UnaryOperator<BlobStore> decorator = UnaryOperator.identity();
   private S3Proxy proxy;
   private int port;
 
@@ -43,9 +45,18 @@ public final class EmbeddedStore implements AutoCloseable {
         ContextBuilder.newBuilder("transient").build(BlobStoreContext.class), accessKey, secretKey);
   }
 
+  /**
+   * Serves the store through this wrapper of its BlobStore (tests count the calls reaching the
+   * store with it); takes effect at the next {@link #start}.
+   */
+  public EmbeddedStore decorated(UnaryOperator<BlobStore> decorator) {
+    this.decorator = decorator;
+    return this;
+  }
+
   /** Listens on the port (0 picks a free one) and creates the bucket if needed. */
   public EmbeddedStore start(int requestedPort, String bucket) throws Exception {
-    BlobStore blobStore = context.getBlobStore();
+    BlobStore blobStore = decorator.apply(context.getBlobStore());
     blobStore.createContainerInLocation(null, bucket);
     // Browsers PUT parts straight to presigned URLs and must be able to read the ETag.
     CrossOriginResourceSharing cors =
@@ -55,7 +66,7 @@ public final class EmbeddedStore implements AutoCloseable {
             java.util.List.of("*"),
             java.util.List.of("ETag"),
             "false");
-    proxy =
+    S3Proxy started =
         S3Proxy.builder()
             .blobStore(blobStore)
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
@@ -63,10 +74,11 @@ public final class EmbeddedStore implements AutoCloseable {
             .ignoreUnknownHeaders(true)
             .corsRules(cors)
             .build();
-    proxy.start();
-    while (!proxy.getState().equals("STARTED")) {
+    started.start();
+    while (!started.getState().equals("STARTED")) {
       Thread.onSpinWait();
     }
+    proxy = started;
     port = proxy.getPort();
     return this;
   }
@@ -77,6 +89,10 @@ public final class EmbeddedStore implements AutoCloseable {
       proxy.stop();
       proxy = null;
     }
+  }
+
+  public boolean isRunning() {
+    return proxy != null;
   }
 
   public int port() {

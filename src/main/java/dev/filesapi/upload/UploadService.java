@@ -312,14 +312,7 @@ public class UploadService {
       case COMPLETED -> {
         return new CompletePlan(upload, List.of(), fileOf(upload));
       }
-      case COMPLETING ->
-          throw new ApiException(
-              409,
-              "upload_completing",
-              "Another request is completing this upload; retry shortly to get the file",
-              null,
-              null,
-              Map.of("Retry-After", "1"));
+      case COMPLETING -> throw completing("retry shortly to get the file");
       case IN_PROGRESS -> {}
       default -> throw notInProgress(upload);
     }
@@ -454,6 +447,9 @@ public class UploadService {
                     case COMPLETED ->
                         throw ApiException.conflict(
                             "upload_completed", "The upload is completed; delete the file instead");
+                    // Its outcome is not known yet: a retry learns it (completed or back in
+                    // progress, which it then aborts).
+                    case COMPLETING -> throw completing("retry shortly");
                     default -> throw notInProgress(found);
                   }
                   return found;
@@ -555,6 +551,16 @@ public class UploadService {
     if (upload.status != UploadStatus.IN_PROGRESS) {
       throw notInProgress(upload);
     }
+  }
+
+  private static ApiException completing(String advice) {
+    return new ApiException(
+        409,
+        "upload_completing",
+        "Another request is completing this upload; " + advice,
+        null,
+        null,
+        Map.of("Retry-After", "1"));
   }
 
   private static ApiException notInProgress(Upload upload) {

@@ -3,9 +3,14 @@ package dev.filesapi.support;
 import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jclouds.blobstore.BlobStore;
 
 /**
  * A real PostgreSQL (zonky's binaries) and a real S3 server (S3Proxy in this JVM, checking SigV4
@@ -16,6 +21,8 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   public static final String BUCKET = "files-test";
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
+  private static final Map<String, AtomicLong> STORE_CALLS = new ConcurrentHashMap<>();
+
   private static EmbeddedDatabase database;
   private static EmbeddedStore store;
 
@@ -23,7 +30,10 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   public Map<String, String> start() {
     try {
       database = EmbeddedDatabase.start(Optional.empty());
-      store = EmbeddedStore.inMemory("test-access-key", "test-secret-key").start(0, BUCKET);
+      store =
+          EmbeddedStore.inMemory("test-access-key", "test-secret-key")
+              .decorated(FilesTestResource::counting)
+              .start(0, BUCKET);
     } catch (Exception e) {
       throw new IllegalStateException("could not start PostgreSQL and S3Proxy for the tests", e);
     }
@@ -46,6 +56,58 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   /** The S3 server, for tests that look into the bucket or stop the store. */
   public static EmbeddedStore store() {
     return store;
+  }
+
+  /**
+   * How many times S3Proxy called this BlobStore method (e.g. {@code completeMultipartUpload}, once
+   * per CompleteMultipartUpload request reaching the store) since the store started. Tests share
+   * the store: compare deltas taken around what they do, not absolute values.
+   */
+  public static long storeCalls(String method) {
+    AtomicLong count = STORE_CALLS.get(method);
+    return count == null ? 0 : count.get();
+  }
+
+  /**
+   * Stops the S3 server: its port refuses connections until {@link #startStore}. A test that calls
+   * this must call startStore in a finally block or an @AfterEach, or later tests fail.
+   */
+  public static synchronized void stopStore() {
+    try {
+      store.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop S3Proxy", e);
+    }
+  }
+
+  /** Serves the same data again on the same port; does nothing if the store is running. */
+  public static synchronized void startStore() {
+    if (store.isRunning()) {
+      return;
+    }
+    try {
+      store.start(store.port(), BUCKET);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not restart S3Proxy on port " + store.port(), e);
+    }
+  }
+
+  /** The BlobStore S3Proxy serves, counting each method called on it. */
+  private static BlobStore counting(BlobStore target) {
+    return (BlobStore)
+        Proxy.newProxyInstance(
+            BlobStore.class.getClassLoader(),
+            new Class<?>[] {BlobStore.class},
+            (proxy, method, args) -> {
+              STORE_CALLS
+                  .computeIfAbsent(method.getName(), name -> new AtomicLong())
+                  .incrementAndGet();
+              try {
+                return method.invoke(target, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   @Override
