@@ -284,7 +284,13 @@ public class UploadService {
       throw e;
     } catch (NoSuchUploadException e) {
       // A complete that reached the store before a crash already assembled the object.
-      Optional<ObjectStat> stat = storage.stat(upload.storageKey);
+      Optional<ObjectStat> stat;
+      try {
+        stat = storage.stat(upload.storageKey);
+      } catch (StorageUnavailableException unavailable) {
+        reopen(upload);
+        throw unavailable;
+      }
       if (stat.isEmpty() || stat.get().size() != upload.numBytes) {
         fail(upload);
         throw ApiException.conflict(
