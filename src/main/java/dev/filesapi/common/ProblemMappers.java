@@ -55,6 +55,19 @@ public class ProblemMappers {
         .build();
   }
 
+  @ServerExceptionMapper
+  public Response bodyTooLarge(BodyLimitFilter.BodyTooLargeException e) {
+    return api(BodyLimitFilter.tooLarge(e.limit));
+  }
+
+  /** A multipart form whose part headers cannot be parsed (a line break inside a filename). */
+  @ServerExceptionMapper
+  public Response malformedForm(
+      org.jboss.resteasy.reactive.server.core.multipart.MultipartParser.MalformedMessageException
+          e) {
+    return problem(400, "malformed_body", "The request body could not be read", null, null).build();
+  }
+
   /** A body that breaks off or is not the multipart form it claims to be: the client's mistake. */
   @ServerExceptionMapper
   public Response unreadableBody(java.io.IOException e) {

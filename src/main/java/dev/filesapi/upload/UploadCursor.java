@@ -11,6 +11,9 @@ import java.util.Base64;
  */
 record UploadCursor(Instant createdAt, String id) {
   private static final int MAX_ENCODED = 200;
+  // Well inside PostgreSQL's timestamp range: a cursor outside it was not issued here.
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
   String encode() {
     long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
@@ -32,10 +35,13 @@ record UploadCursor(Instant createdAt, String id) {
       if (!id.startsWith("upl_") || id.chars().anyMatch(Character::isISOControl)) {
         throw new IllegalArgumentException("not an upload id");
       }
-      return new UploadCursor(
+      Instant createdAt =
           Instant.ofEpochSecond(
-              Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
-          id);
+              Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+      if (createdAt.isBefore(EARLIEST) || createdAt.isAfter(LATEST)) {
+        throw new IllegalArgumentException("timestamp out of range");
+      }
+      return new UploadCursor(createdAt, id);
     } catch (RuntimeException e) {
       throw new ApiException(
           400,

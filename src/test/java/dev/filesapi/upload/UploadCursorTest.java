@@ -67,6 +67,19 @@ class UploadCursorTest {
   }
 
   @Test
+  void rejectsTimestampsOutsideYears1To9999() {
+    // PostgreSQL cannot compare against these: they were a 500 before.
+    assertInvalid(encoded(Long.MIN_VALUE + ":upl_x"));
+    assertInvalid(encoded(Long.MAX_VALUE + ":upl_x"));
+    assertInvalid(encoded("253402300800000000:upl_x"));
+    assertInvalid(encoded("-62135596800000001:upl_x"));
+    assertThat(UploadCursor.decode(encoded("253402300799999999:upl_x")).createdAt())
+        .isEqualTo(Instant.parse("9999-12-31T23:59:59.999999Z"));
+    assertThat(UploadCursor.decode(encoded("-62135596800000000:upl_x")).createdAt())
+        .isEqualTo(Instant.parse("0001-01-01T00:00:00Z"));
+  }
+
+  @Test
   void rejectsOverlongCursors() {
     String id = "upl_" + "a".repeat(200);
     String overlong = encoded("1714979289123456:" + id);
