@@ -2,12 +2,14 @@ package dev.filesapi.file;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A file as {@code GET /files/metadata} lists it. */
+@RegisterForReflection // native image: also serialised as List<FileRecord> elements
 public record FileRecord(
     @Schema(description = "The file's name within the organization") String fileId,
     String fileUid,

@@ -1,9 +1,11 @@
 package dev.filesapi.upload;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Where and what to PUT for one part. */
+@RegisterForReflection // native image: serialised only inside the parts lists
 public record PartDescriptor(
     @Schema(description = "Zero-based part number", example = "0") int partNumber,
     @Schema(

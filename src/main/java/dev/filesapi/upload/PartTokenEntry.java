@@ -1,9 +1,11 @@
 package dev.filesapi.upload;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.NotNull;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A finished part: its zero-based number and the ETag its PUT returned. */
+@RegisterForReflection // native image: read only inside the parts lists
 public record PartTokenEntry(
     @NotNull @Schema(example = "0") Integer partNumber,
     @NotNull

@@ -1,12 +1,14 @@
 package dev.filesapi.upload;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** An upload as the read side shows it: the initiate fields without URLs, plus its state. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection // native image: also serialised inside UploadPage.uploads
 public record UploadView(
     String uploadId,
     String fileUid,

@@ -2,6 +2,7 @@ package dev.filesapi.tenancy.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.filesapi.tenancy.ApiKey;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -10,6 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * the service keeps nothing but a hash.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection // native image: create sends it in a hand-built Response
 public record ApiKeyView(
     @Schema(example = "key_5m2k0a1b7c9d3e4f6g8h0j1k2m") String id,
     String organizationId,
