@@ -190,6 +190,34 @@ class SecretsNotLoggedTest {
                 .statusCode())
         .isEqualTo(400);
 
+    // The admin API: a new organization and key, and a wrong admin token.
+    String organizationId =
+        io.restassured.RestAssured.given()
+            .header("Authorization", "Bearer " + FilesTestResource.ADMIN_TOKEN)
+            .contentType("application/json")
+            .body(Map.of("name", "secrets-" + UUID.randomUUID()))
+            .post("/v1/admin/organizations")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    String createdKey =
+        io.restassured.RestAssured.given()
+            .header("Authorization", "Bearer " + FilesTestResource.ADMIN_TOKEN)
+            .contentType("application/json")
+            .body(Map.of("name", "k"))
+            .post("/v1/admin/organizations/{id}/api-keys", organizationId)
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("key");
+    Api.as(createdKey).get("/v1/files/info").then().statusCode(200);
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer " + FilesTestResource.ADMIN_TOKEN + "x")
+        .get("/v1/admin/organizations")
+        .then()
+        .statusCode(401);
+
     assertThat(signatures).as("signatures seen in responses").hasSizeGreaterThanOrEqualTo(3);
     List<String> lines;
     synchronized (captured) {
@@ -206,6 +234,8 @@ class SecretsNotLoggedTest {
           .as("log record")
           .doesNotContain(KEY)
           .doesNotContain(wrongKey)
+          .doesNotContain(createdKey)
+          .doesNotContain(FilesTestResource.ADMIN_TOKEN)
           .doesNotContain(S3_SECRET)
           .doesNotContain("X-Amz-Signature=");
       for (String signature : signatures) {
