@@ -4,6 +4,7 @@ import dev.filesapi.tenancy.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -11,12 +12,16 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * One log line per API request: method, path (which carries the upload or file id), status,
- * duration and the caller's organization. Headers and bodies, where secrets travel, are never
- * logged. In JSON logs the organization is also a field ({@code org}).
+ * duration and the caller's organization. Headers, bodies and query strings, where secrets travel,
+ * are never logged, and anything shaped like an API key is cut out of the path. In JSON logs the
+ * organization is also a field ({@code org}).
  */
 public class RequestLog {
   private static final Logger LOG = Logger.getLogger("dev.filesapi.requests");
   private static final String STARTED = RequestLog.class.getName() + ".started";
+
+  /** A key pasted into a URL by mistake must not reach the log either. */
+  private static final Pattern API_KEY = Pattern.compile("fk_live_[A-Za-z0-9]*");
 
   @Inject Caller caller;
 
@@ -35,12 +40,16 @@ public class RequestLog {
       LOG.infof(
           "%s %s %d %dms org %s",
           request.getMethod(),
-          request.getUriInfo().getPath(),
+          redacted(request.getUriInfo().getRequestUri().getRawPath()),
           response.getStatus(),
           millis,
           organization);
     } finally {
       MDC.remove("org");
     }
+  }
+
+  static String redacted(String path) {
+    return API_KEY.matcher(path).replaceAll("fk_live_[redacted]");
   }
 }

@@ -51,7 +51,9 @@ class SecretsNotLoggedTest {
   private final Set<String> signatures = new LinkedHashSet<>();
   private final Logger rootLogger = Logger.getLogger("");
   private final Logger appLogger = Logger.getLogger("dev.filesapi");
+  private final Logger requestLogger = Logger.getLogger("dev.filesapi.requests");
   private Level appLevel;
+  private Level requestLevel;
   private final Handler capture =
       new Handler() {
         private final SimpleFormatter formatter = new SimpleFormatter();
@@ -92,12 +94,16 @@ class SecretsNotLoggedTest {
     // Our own debug messages too, not only what the test profile prints.
     appLevel = appLogger.getLevel();
     appLogger.setLevel(Level.FINE);
+    // The request log is quiet in tests; here its lines are read too.
+    requestLevel = requestLogger.getLevel();
+    requestLogger.setLevel(Level.INFO);
   }
 
   @AfterEach
   void stopCapturing() {
     rootLogger.removeHandler(capture);
     appLogger.setLevel(appLevel);
+    requestLogger.setLevel(requestLevel);
   }
 
   @Test
@@ -228,7 +234,13 @@ class SecretsNotLoggedTest {
         .as("captured log records")
         .isNotEmpty()
         .anyMatch(line -> line.contains(uploadId) && line.contains("new -> in_progress"))
-        .anyMatch(line -> line.contains(uploadId) && line.contains("completing -> completed"));
+        .anyMatch(line -> line.contains(uploadId) && line.contains("completing -> completed"))
+        // One line per request, with the upload id (in the path) and the organization.
+        .anyMatch(
+            line ->
+                line.startsWith("dev.filesapi.requests")
+                    && line.contains("POST /v1/files/uploads/" + uploadId + "/complete 200")
+                    && line.contains(" org org_"));
     for (String line : lines) {
       assertThat(line)
           .as("log record")
