@@ -7,11 +7,14 @@ import dev.filesapi.storage.NoSuchUploadException;
 import dev.filesapi.storage.ObjectStat;
 import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.PresignedUrl;
+import dev.filesapi.storage.RejectedParts;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageConfig;
 import dev.filesapi.storage.StorageUnavailableException;
 import dev.filesapi.storage.StoredPart;
+import dev.filesapi.storage.signing.SigV4QuerySigner;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -49,6 +52,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * s3:AbortMultipartUpload, s3:ListMultipartUploadParts, s3:ListBucket (for readiness).
  */
 @ApplicationScoped
+@Typed(S3StorageBackend.class) // exposed as StorageBackend only when selected: see StorageBackends
 public class S3StorageBackend implements StorageBackend {
   private static final Logger LOG = Logger.getLogger(S3StorageBackend.class);
   private static final long MIB = 1024L * 1024L;
@@ -149,7 +153,7 @@ public class S3StorageBackend implements StorageBackend {
         || !current.usesCredentials(
             credentials.accessKeyId(), credentials.secretAccessKey(), token)) {
       current =
-          new SigV4QuerySigner(
+          SigV4QuerySigner.aws(
               credentials.accessKeyId(), credentials.secretAccessKey(), token, region, "s3");
       partSigner = current;
     }
@@ -217,22 +221,7 @@ public class S3StorageBackend implements StorageBackend {
 
   /** Names the parts whose token the store does not hold, or whose size the store refuses. */
   private List<Integer> rejectedParts(String key, String uploadId, List<PartToken> parts) {
-    Map<Integer, StoredPart> stored = new HashMap<>();
-    for (StoredPart part : listParts(key, uploadId)) {
-      stored.put(part.partNumber(), part);
-    }
-    int last = parts.stream().mapToInt(PartToken::partNumber).max().orElse(0);
-    List<Integer> rejected = new ArrayList<>();
-    for (PartToken part : parts) {
-      StoredPart held = stored.get(part.partNumber());
-      boolean tokenMatches = held != null && unquoted(held.token()).equals(unquoted(part.token()));
-      boolean tooSmall =
-          held != null && part.partNumber() != last && held.size() < CAPABILITIES.minPartSize();
-      if (!tokenMatches || tooSmall) {
-        rejected.add(part.partNumber());
-      }
-    }
-    return rejected;
+    return RejectedParts.among(parts, listParts(key, uploadId), CAPABILITIES.minPartSize());
   }
 
   @Override
@@ -350,11 +339,5 @@ public class S3StorageBackend implements StorageBackend {
 
   private static String quoted(String etag) {
     return etag.startsWith("\"") ? etag : '"' + etag + '"';
-  }
-
-  private static String unquoted(String etag) {
-    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-        ? etag.substring(1, etag.length() - 1)
-        : etag;
   }
 }

@@ -1,10 +1,15 @@
-package dev.filesapi.storage.s3;
+package dev.filesapi.storage.signing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class SigV4QuerySignerTest {
@@ -16,7 +21,7 @@ class SigV4QuerySignerTest {
   @Test
   void matchesAwsPublishedPresignedUrlExample() {
     SigV4QuerySigner signer =
-        new SigV4QuerySigner(
+        SigV4QuerySigner.aws(
             "AKIAIOSFODNN7EXAMPLE",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             null,
@@ -46,7 +51,7 @@ class SigV4QuerySignerTest {
 
   @Test
   void sessionTokenAndRequestParametersAreSignedInCanonicalOrder() {
-    SigV4QuerySigner signer = new SigV4QuerySigner("AK", "SK", "to/ken+=", "eu-west-1", "s3");
+    SigV4QuerySigner signer = SigV4QuerySigner.aws("AK", "SK", "to/ken+=", "eu-west-1", "s3");
 
     String url =
         signer.presign(
@@ -78,7 +83,7 @@ class SigV4QuerySignerTest {
 
   @Test
   void theDaysSigningKeyIsReusedAndRenewedAtMidnight() {
-    SigV4QuerySigner signer = new SigV4QuerySigner("AK", "SK", null, "us-east-1", "s3");
+    SigV4QuerySigner signer = SigV4QuerySigner.aws("AK", "SK", null, "us-east-1", "s3");
     Instant evening = Instant.parse("2026-11-25T23:59:59Z");
     String first =
         signer.presign("PUT", "http://h", "h", "/k", Map.of(), evening, Duration.ofMinutes(5));
@@ -89,5 +94,65 @@ class SigV4QuerySignerTest {
             "PUT", "http://h", "h", "/k", Map.of(), evening.plusSeconds(2), Duration.ofMinutes(5));
     assertThat(again).isEqualTo(first);
     assertThat(nextDay).contains("%2F20261126%2F").isNotEqualTo(first);
+  }
+
+  /**
+   * Cloud Storage's HMAC form, spelled out step by step as Google's "Signatures" and "Canonical
+   * requests" pages describe it: X-Goog-* parameters, scope {date}/auto/storage/goog4_request, and
+   * a signing key derived from "GOOG4" + secret.
+   */
+  @Test
+  void signsCloudStorageHmacUrlsInTheGoog4Form() throws Exception {
+    SigV4QuerySigner signer =
+        SigV4QuerySigner.gcsHmac(
+            "GOOGTS7C7FUP3AIRVJTE2BCD", "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ");
+    Instant now = Instant.parse("2026-11-25T10:00:00Z");
+
+    String url =
+        signer.presign(
+            "PUT",
+            "https://storage.googleapis.com",
+            "storage.googleapis.com",
+            "/my-bucket/orgs/o/files/f",
+            Map.of("partNumber", "3", "uploadId", "ABPn+/x"),
+            now,
+            Duration.ofMinutes(15));
+
+    String query =
+        "X-Goog-Algorithm=GOOG4-HMAC-SHA256"
+            + "&X-Goog-Credential=GOOGTS7C7FUP3AIRVJTE2BCD%2F20261125%2Fauto%2Fstorage%2Fgoog4_request"
+            + "&X-Goog-Date=20261125T100000Z&X-Goog-Expires=900&X-Goog-SignedHeaders=host"
+            + "&partNumber=3&uploadId=ABPn%2B%2Fx";
+    String canonicalRequest =
+        "PUT\n/my-bucket/orgs/o/files/f\n"
+            + query
+            + "\nhost:storage.googleapis.com\n\nhost\nUNSIGNED-PAYLOAD";
+    String stringToSign =
+        "GOOG4-HMAC-SHA256\n20261125T100000Z\n20261125/auto/storage/goog4_request\n"
+            + HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-256")
+                        .digest(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+    byte[] key =
+        hmac(
+            "GOOG4bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ".getBytes(StandardCharsets.UTF_8),
+            "20261125");
+    for (String part : new String[] {"auto", "storage", "goog4_request"}) {
+      key = hmac(key, part);
+    }
+    String signature = HexFormat.of().formatHex(hmac(key, stringToSign));
+
+    assertThat(url)
+        .isEqualTo(
+            "https://storage.googleapis.com/my-bucket/orgs/o/files/f?"
+                + query
+                + "&X-Goog-Signature="
+                + signature);
+  }
+
+  private static byte[] hmac(byte[] key, String data) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,0 +1,306 @@
+package dev.filesapi.storage.gcs;
+
+import com.google.auth.Credentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.cloud.storage.HttpStorageOptions;
+import com.google.cloud.storage.MultipartUploadClient;
+import com.google.cloud.storage.MultipartUploadSettings;
+import com.google.cloud.storage.StorageException;
+import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.storage.multipartupload.model.AbortMultipartUploadRequest;
+import com.google.cloud.storage.multipartupload.model.CompleteMultipartUploadRequest;
+import com.google.cloud.storage.multipartupload.model.CompletedMultipartUpload;
+import com.google.cloud.storage.multipartupload.model.CompletedPart;
+import com.google.cloud.storage.multipartupload.model.CreateMultipartUploadRequest;
+import com.google.cloud.storage.multipartupload.model.ListPartsRequest;
+import com.google.cloud.storage.multipartupload.model.ListPartsResponse;
+import com.google.cloud.storage.multipartupload.model.Part;
+import dev.filesapi.storage.BackendCapabilities;
+import dev.filesapi.storage.IntegrityAlgorithm;
+import dev.filesapi.storage.InvalidPartsException;
+import dev.filesapi.storage.NoSuchUploadException;
+import dev.filesapi.storage.ObjectStat;
+import dev.filesapi.storage.PartToken;
+import dev.filesapi.storage.PresignedUrl;
+import dev.filesapi.storage.RejectedParts;
+import dev.filesapi.storage.StorageBackend;
+import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoredPart;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Google Cloud Storage through its XML API: multipart uploads with the official client's {@code
+ * MultipartUploadClient} (a preview API, kept behind this class), part and download URLs signed
+ * locally ({@link GcsUrlSigner}), whole-object calls in {@link GcsObjects}. Every GCS object
+ * carries a CRC32C, so this backend declares {@code crc32c}.
+ *
+ * <p>IAM on the bucket: roles/storage.objectAdmin, or storage.objects.create, .get, .delete, .list
+ * and storage.multipartUploads.create, .abort, .listParts.
+ */
+public final class GcsStorageBackend implements StorageBackend {
+  private static final Logger LOG = Logger.getLogger(GcsStorageBackend.class);
+  private static final long MIB = 1024L * 1024L;
+
+  /** The XML multipart API's limits, those of S3; GCS reports part sizes back like S3. */
+  static final BackendCapabilities CAPABILITIES =
+      new BackendCapabilities(IntegrityAlgorithm.CRC32C, 5 * MIB, 5 * 1024 * MIB, 10_000, true);
+
+  private final MultipartUploadClient multipart;
+  private final GcsObjects objects;
+  private final GcsUrlSigner signer;
+  private final String bucket;
+
+  GcsStorageBackend(HttpStorageOptions options, String bucket, GcsUrlSigner signer) {
+    this.bucket = Objects.requireNonNull(bucket, "bucket is null");
+    this.signer = Objects.requireNonNull(signer, "signer is null");
+    this.multipart = MultipartUploadClient.create(MultipartUploadSettings.of(options));
+    this.objects = new GcsObjects(options, bucket);
+  }
+
+  /**
+   * The backend for {@code files.gcs.*}: HMAC signing when a key is configured, otherwise RSA with
+   * the service-account key of the Application Default Credentials. Credentials that cannot sign
+   * offline (Workload Identity, user credentials) are refused: they would make one network {@code
+   * signBlob} call per part URL.
+   */
+  public static GcsStorageBackend create(GcsConfig config, String bucket) {
+    HttpStorageOptions.Builder builder = StorageOptions.http();
+    config.projectId().ifPresent(builder::setProjectId);
+    config.host().ifPresent(builder::setHost);
+    HttpStorageOptions options = builder.build();
+    return new GcsStorageBackend(options, bucket, urlSigner(config, options, bucket));
+  }
+
+  private static GcsUrlSigner urlSigner(
+      GcsConfig config, HttpStorageOptions options, String bucket) {
+    Optional<String> accessId = config.hmac().accessId();
+    Optional<String> secret = config.hmac().secret();
+    if (accessId.isPresent() != secret.isPresent()) {
+      throw new IllegalStateException(
+          "files.gcs.hmac.access-id and files.gcs.hmac.secret go together");
+    }
+    if (accessId.isPresent()) {
+      return GcsUrlSigner.hmac(accessId.get(), secret.get(), options.getHost(), bucket);
+    }
+    Credentials credentials = options.getCredentials();
+    if (credentials instanceof ServiceAccountCredentials serviceAccount
+        && serviceAccount.getPrivateKey() != null) {
+      LOG.info(
+          "GCS part URLs are signed with the service account's RSA key (~1 ms each); an HMAC key"
+              + " (files.gcs.hmac.*) signs them in microseconds");
+      return GcsUrlSigner.serviceAccount(serviceAccount, options.getHost(), bucket);
+    }
+    throw new IllegalStateException(
+        "GCS part URLs must be signed locally: set files.gcs.hmac.access-id and"
+            + " files.gcs.hmac.secret (an HMAC key of the service account), or use a service-account"
+            + " key file as Application Default Credentials. These credentials ("
+            + (credentials == null ? "none" : credentials.getClass().getSimpleName())
+            + ") would need a network signBlob call per URL.");
+  }
+
+  @Override
+  public String name() {
+    return "gcs";
+  }
+
+  @Override
+  public BackendCapabilities capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public String begin(String key, String contentType) {
+    try {
+      return multipart
+          .createMultipartUpload(
+              CreateMultipartUploadRequest.builder()
+                  .bucket(bucket)
+                  .key(key)
+                  .contentType(contentType)
+                  .build())
+          .uploadId();
+    } catch (StorageException e) {
+      throw unavailable("create multipart upload of " + key, e);
+    }
+  }
+
+  @Override
+  public Map<Integer, PresignedUrl> presignParts(
+      String key, String uploadId, Collection<Integer> partNumbers, Duration ttl) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant expiresAt = now.plus(ttl);
+    Map<Integer, PresignedUrl> urls = new ConcurrentHashMap<>(partNumbers.size() * 2);
+    // RSA costs ~1 ms a signature: spread it over the cores. HMAC is cheaper than the hand-off.
+    (signer.costly() ? partNumbers.parallelStream() : partNumbers.stream())
+        .forEach(
+            partNumber -> {
+              String url =
+                  signer.sign(
+                      "PUT",
+                      key,
+                      Map.of(
+                          "partNumber",
+                          Integer.toString(toStore(partNumber)),
+                          "uploadId",
+                          uploadId),
+                      now,
+                      ttl);
+              urls.put(partNumber, new PresignedUrl(url, expiresAt));
+            });
+    return urls;
+  }
+
+  @Override
+  public List<StoredPart> listParts(String key, String uploadId) {
+    List<StoredPart> parts = new ArrayList<>();
+    Integer marker = null;
+    try {
+      while (true) {
+        ListPartsRequest.Builder request =
+            ListPartsRequest.builder().bucket(bucket).key(key).uploadId(uploadId);
+        if (marker != null) {
+          request.partNumberMarker(marker);
+        }
+        ListPartsResponse page = multipart.listParts(request.build());
+        // The client answers null, not an empty list, when there are no parts.
+        List<Part> listed = page.parts() == null ? List.of() : page.parts();
+        for (Part part : listed) {
+          parts.add(new StoredPart(fromStore(part.partNumber()), part.eTag(), part.size()));
+        }
+        if (!page.truncated()) {
+          return parts;
+        }
+        marker = page.nextPartNumberMarker();
+      }
+    } catch (StorageException e) {
+      if (e.getCode() == 404) {
+        throw new NoSuchUploadException("list parts of " + key);
+      }
+      throw unavailable("list parts of " + key, e);
+    }
+  }
+
+  @Override
+  public void complete(String key, String uploadId, List<PartToken> parts) {
+    List<CompletedPart> completed = new ArrayList<>(parts.size());
+    for (PartToken part : parts) {
+      completed.add(
+          CompletedPart.builder()
+              .partNumber(toStore(part.partNumber()))
+              .eTag(part.token())
+              .build());
+    }
+    try {
+      multipart.completeMultipartUpload(
+          CompleteMultipartUploadRequest.builder()
+              .bucket(bucket)
+              .key(key)
+              .uploadId(uploadId)
+              .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
+              .build());
+    } catch (StorageException e) {
+      if (e.getCode() == 404) {
+        throw new NoSuchUploadException("complete multipart upload of " + key);
+      }
+      if (e.getCode() == 400) {
+        // InvalidPart or EntityTooSmall: the store does not say which part.
+        throw new InvalidPartsException(
+            RejectedParts.among(parts, listParts(key, uploadId), CAPABILITIES.minPartSize()));
+      }
+      throw unavailable("complete multipart upload of " + key, e);
+    }
+  }
+
+  @Override
+  public void abort(String key, String uploadId) {
+    try {
+      multipart.abortMultipartUpload(
+          AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());
+    } catch (StorageException e) {
+      if (e.getCode() != 404) {
+        throw unavailable("abort multipart upload of " + key, e);
+      }
+    }
+  }
+
+  @Override
+  public Optional<ObjectStat> stat(String key) {
+    try {
+      return objects.head(key);
+    } catch (IOException e) {
+      throw new StorageUnavailableException("GCS head object " + key, e);
+    }
+  }
+
+  @Override
+  public URI presignDownload(String key, Duration ttl, String contentDisposition) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    return URI.create(
+        signer.sign(
+            "GET", key, Map.of("response-content-disposition", contentDisposition), now, ttl));
+  }
+
+  @Override
+  public InputStream open(String key) {
+    try {
+      return objects.get(key);
+    } catch (IOException e) {
+      throw new StorageUnavailableException("GCS get object " + key, e);
+    }
+  }
+
+  @Override
+  public void put(String key, String contentType, Path content) {
+    try {
+      objects.put(key, contentType, content);
+    } catch (IOException e) {
+      throw new StorageUnavailableException("GCS put object " + key, e);
+    }
+  }
+
+  @Override
+  public void checkReachable() {
+    try {
+      objects.listOne();
+    } catch (IOException e) {
+      throw new StorageUnavailableException("GCS list bucket " + bucket, e);
+    }
+  }
+
+  @Override
+  public void delete(String key) {
+    try {
+      objects.delete(key);
+    } catch (IOException e) {
+      throw new StorageUnavailableException("GCS delete object " + key, e);
+    }
+  }
+
+  private static StorageUnavailableException unavailable(String action, StorageException e) {
+    LOG.warnf("GCS %s answered %d %s", action, e.getCode(), e.getReason());
+    return new StorageUnavailableException("GCS " + action, e);
+  }
+
+  /** The API's part numbers are zero-based; the XML API's are one-based. */
+  private static int toStore(int partNumber) {
+    return partNumber + 1;
+  }
+
+  private static int fromStore(int partNumber) {
+    return partNumber - 1;
+  }
+}
