@@ -1,5 +1,6 @@
 package dev.filesapi.storage.gcs;
 
+import com.google.api.client.http.HttpResponseException;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.storage.HttpStorageOptions;
@@ -187,7 +188,7 @@ public final class GcsStorageBackend implements StorageBackend {
         marker = page.nextPartNumberMarker();
       }
     } catch (StorageException e) {
-      if (e.getCode() == 404) {
+      if (status(e) == 404) {
         throw new NoSuchUploadException("list parts of " + key);
       }
       throw unavailable("list parts of " + key, e);
@@ -213,10 +214,10 @@ public final class GcsStorageBackend implements StorageBackend {
               .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
               .build());
     } catch (StorageException e) {
-      if (e.getCode() == 404) {
+      if (status(e) == 404) {
         throw new NoSuchUploadException("complete multipart upload of " + key);
       }
-      if (e.getCode() == 400) {
+      if (status(e) == 400) {
         // InvalidPart or EntityTooSmall: the store does not say which part.
         throw new InvalidPartsException(
             RejectedParts.among(parts, listParts(key, uploadId), CAPABILITIES.minPartSize()));
@@ -231,7 +232,7 @@ public final class GcsStorageBackend implements StorageBackend {
       multipart.abortMultipartUpload(
           AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());
     } catch (StorageException e) {
-      if (e.getCode() != 404) {
+      if (status(e) != 404) {
         throw unavailable("abort multipart upload of " + key, e);
       }
     }
@@ -291,8 +292,24 @@ public final class GcsStorageBackend implements StorageBackend {
   }
 
   private static StorageUnavailableException unavailable(String action, StorageException e) {
-    LOG.warnf("GCS %s answered %d %s", action, e.getCode(), e.getReason());
+    LOG.warnf("GCS %s answered %d: %s", action, status(e), e.getMessage());
     return new StorageUnavailableException("GCS " + action, e);
+  }
+
+  /**
+   * The HTTP status behind a client exception: the client fills {@code getCode()} from JSON error
+   * bodies only, so for the XML API's answers it is read from the HTTP exception underneath.
+   */
+  private static int status(StorageException e) {
+    if (e.getCode() != 0) {
+      return e.getCode();
+    }
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpResponseException http) {
+        return http.getStatusCode();
+      }
+    }
+    return 0;
   }
 
   /** The API's part numbers are zero-based; the XML API's are one-based. */

@@ -1,0 +1,253 @@
+package dev.filesapi.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The contract every {@link StorageBackend} passes, against a real server. A backend's test class
+ * only wires its server; where the server (not the backend) differs from the real store, the class
+ * pins the difference by overriding the test and asserting the failure, so it shows when the server
+ * is fixed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class StorageBackendContractTest {
+  protected static final int MIB = 1024 * 1024;
+  private static final Duration TTL = Duration.ofMinutes(10);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** The backend under test, talking to a running server. */
+  protected abstract StorageBackend backend();
+
+  /** The same backend pointed at a port where nothing listens. */
+  protected abstract StorageBackend unreachableBackend();
+
+  /** A fresh key per test, with characters that need encoding in URLs. */
+  protected String newKey() {
+    return "orgs/org 1/files/f+&ü-" + UUID.randomUUID();
+  }
+
+  @Test
+  void beginStartsAnUploadWithNoParts() {
+    String key = newKey();
+    String uploadId = backend().begin(key, "application/octet-stream");
+
+    assertThat(uploadId).isNotBlank();
+    assertThat(backend().listParts(key, uploadId)).isEmpty();
+    backend().abort(key, uploadId);
+  }
+
+  @Test
+  void presignedPartsAcceptPlainPutsAndAreListedZeroBased() throws Exception {
+    String key = newKey();
+    String uploadId = backend().begin(key, "application/octet-stream");
+    byte[] first = bytes(5 * MIB, 1);
+    byte[] second = bytes(1000, 2);
+
+    Map<Integer, PresignedUrl> urls = backend().presignParts(key, uploadId, List.of(0, 1), TTL);
+    String token0 = put(urls.get(0).url(), first);
+    String token1 = put(urls.get(1).url(), second);
+
+    assertThat(urls.get(0).expiresAt()).isAfter(java.time.Instant.now());
+    assertThat(backend().listParts(key, uploadId))
+        .extracting(StoredPart::partNumber, p -> unquoted(p.token()), StoredPart::size)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, unquoted(token0), (long) first.length),
+            org.assertj.core.groups.Tuple.tuple(1, unquoted(token1), (long) second.length));
+    backend().abort(key, uploadId);
+  }
+
+  @Test
+  void completeAssemblesThePartsInOrder() throws Exception {
+    byte[] first = bytes(5 * MIB, 3);
+    byte[] second = bytes(4321, 4);
+    String key = uploaded(first, second);
+
+    Optional<ObjectStat> stat = backend().stat(key);
+    assertThat(stat).isPresent();
+    assertThat(stat.get().size()).isEqualTo(first.length + second.length);
+    assertThat(download(backend().presignDownload(key, TTL, "attachment; filename=\"a.bin\"")))
+        .isEqualTo(concat(first, second));
+  }
+
+  @Test
+  protected void statReportsTheCrc32cWhereTheBackendDeclaresIt() throws Exception {
+    byte[] first = bytes(5 * MIB, 5);
+    byte[] second = bytes(77, 6);
+    String key = uploaded(first, second);
+
+    Optional<String> crc32c = backend().stat(key).orElseThrow().crc32c();
+    if (backend().capabilities().integrityAlgorithm() == IntegrityAlgorithm.CRC32C) {
+      assertThat(crc32c).contains(crc32c(concat(first, second)));
+    } else {
+      assertThat(crc32c).isEmpty();
+    }
+  }
+
+  @Test
+  void completeWithAWrongTokenNamesThePart() throws Exception {
+    String key = newKey();
+    String uploadId = backend().begin(key, "application/octet-stream");
+    Map<Integer, PresignedUrl> urls = backend().presignParts(key, uploadId, List.of(0, 1), TTL);
+    String token0 = put(urls.get(0).url(), bytes(5 * MIB, 7));
+    put(urls.get(1).url(), bytes(10, 8));
+
+    assertThatThrownBy(
+            () ->
+                backend()
+                    .complete(
+                        key,
+                        uploadId,
+                        List.of(
+                            new PartToken(0, token0),
+                            new PartToken(1, "\"0123456789abcdef0123456789abcdef\""))))
+        .isInstanceOfSatisfying(
+            InvalidPartsException.class, e -> assertThat(e.partNumbers()).containsExactly(1));
+    backend().abort(key, uploadId);
+  }
+
+  @Test
+  protected void anAbortedUploadIsForgotten() {
+    String key = newKey();
+    String uploadId = backend().begin(key, "application/octet-stream");
+
+    backend().abort(key, uploadId);
+
+    assertThatThrownBy(() -> backend().listParts(key, uploadId))
+        .isInstanceOf(NoSuchUploadException.class);
+    backend().abort(key, uploadId); // aborting again is not an error
+  }
+
+  @Test
+  void deleteRemovesTheObjectAndAbsentObjectsAreFine() throws Exception {
+    String key = uploaded(bytes(10, 9));
+
+    backend().delete(key);
+
+    assertThat(backend().stat(key)).isEmpty();
+    backend().delete(key);
+  }
+
+  @Test
+  void putAndOpenWholeObjects() throws Exception {
+    String key = newKey();
+    byte[] content = bytes(3000, 10);
+    Path file = Files.createTempFile("contract", ".bin");
+    try {
+      Files.write(file, content);
+      backend().put(key, "text/plain", file);
+    } finally {
+      Files.delete(file);
+    }
+    try (InputStream in = backend().open(key)) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+    assertThat(backend().stat(key).orElseThrow().size()).isEqualTo(content.length);
+    backend().checkReachable();
+  }
+
+  @Test
+  void anUnreachableStoreIsUnavailable() {
+    StorageBackend unreachable = unreachableBackend();
+
+    assertThatThrownBy(() -> unreachable.begin(newKey(), "text/plain"))
+        .isInstanceOf(StorageUnavailableException.class);
+    assertThatThrownBy(() -> unreachable.stat(newKey()))
+        .isInstanceOf(StorageUnavailableException.class);
+    assertThatThrownBy(unreachable::checkReachable).isInstanceOf(StorageUnavailableException.class);
+  }
+
+  // ---- helpers ----
+
+  /** Uploads the given parts through presigned URLs and completes; returns the key. */
+  protected String uploaded(byte[]... parts) throws Exception {
+    String key = newKey();
+    String uploadId = backend().begin(key, "application/octet-stream");
+    List<Integer> numbers = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      numbers.add(i);
+    }
+    Map<Integer, PresignedUrl> urls = backend().presignParts(key, uploadId, numbers, TTL);
+    List<PartToken> tokens = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      tokens.add(new PartToken(i, put(urls.get(i).url(), parts[i])));
+    }
+    backend().complete(key, uploadId, tokens);
+    return key;
+  }
+
+  /** A plain PUT to the URL as returned; answers the ETag. */
+  protected static String put(String url, byte[] body) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return response.headers().firstValue("ETag").orElseThrow();
+  }
+
+  protected static byte[] download(URI url) throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        HTTP.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  protected static byte[] bytes(int size, int seed) {
+    byte[] bytes = new byte[size];
+    Arrays.fill(bytes, (byte) seed);
+    for (int i = 0; i < size; i += 4099) {
+      bytes[i] = (byte) (i * 31 + seed);
+    }
+    return bytes;
+  }
+
+  protected static String crc32c(byte[] content) {
+    CRC32C crc = new CRC32C();
+    crc.update(content);
+    return Base64.getEncoder()
+        .encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  /** A local port nothing listens on. */
+  protected static int closedPort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  private static String unquoted(String etag) {
+    return RejectedParts.unquoted(etag);
+  }
+}
