@@ -26,6 +26,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -256,7 +258,8 @@ public class UploadService {
   // ---- complete ----
 
   /** What the first phase of complete decided. */
-  private record CompletePlan(Upload upload, List<PartToken> tokens, StoredFile existing) {}
+  private record CompletePlan(
+      Upload upload, List<PartToken> tokens, StoredFile existing, String checksum) {}
 
   public RegisteredFile complete(String organizationId, String uploadId, CompleteRequest request) {
     CompletePlan plan =
@@ -266,6 +269,7 @@ public class UploadService {
       return RegisteredFile.of(plan.existing());
     }
     Upload upload = plan.upload();
+    Optional<ObjectStat> stat = null;
     try {
       storage.complete(upload.storageKey, upload.backendUploadId, plan.tokens());
     } catch (InvalidPartsException e) {
@@ -284,20 +288,64 @@ public class UploadService {
       throw e;
     } catch (NoSuchUploadException e) {
       // A complete that reached the store before a crash already assembled the object.
-      Optional<ObjectStat> stat;
-      try {
-        stat = storage.stat(upload.storageKey);
-      } catch (StorageUnavailableException unavailable) {
-        reopen(upload);
-        throw unavailable;
-      }
+      stat = statOrReopen(upload);
       if (stat.isEmpty() || stat.get().size() != upload.numBytes) {
         fail(upload);
         throw ApiException.conflict(
             "upload_failed", "The store no longer has this upload; start a new one");
       }
     }
-    return RegisteredFile.of(registerAssembled(upload));
+    Optional<String> crc32c = verifyCrc32c(upload, plan.checksum(), stat);
+    return RegisteredFile.of(registerAssembled(upload, crc32c));
+  }
+
+  private Optional<ObjectStat> statOrReopen(Upload upload) {
+    try {
+      return storage.stat(upload.storageKey);
+    } catch (StorageUnavailableException unavailable) {
+      // The object is assembled; a retry finds the store upload gone and takes the stat path.
+      reopen(upload);
+      throw unavailable;
+    }
+  }
+
+  /**
+   * For a {@code crc32c} upload, the object's CRC32C as the store keeps it, compared with the one
+   * the client sent. A mismatch deletes the object and fails the upload: no file is registered
+   * (rather than one marked Corrupt), so the name keeps its previous instance, if any.
+   *
+   * @param known the object's stat when already read, else null
+   */
+  private Optional<String> verifyCrc32c(Upload upload, String sent, Optional<ObjectStat> known) {
+    if (!IntegrityAlgorithm.CRC32C.wireName().equals(upload.integrityAlgorithm)) {
+      return Optional.empty();
+    }
+    Optional<ObjectStat> stat = known != null ? known : statOrReopen(upload);
+    Optional<String> stored = stat.flatMap(ObjectStat::crc32c);
+    if (sent == null) {
+      return stored;
+    }
+    if (stored.isEmpty()) {
+      LOG.warnf("upload %s: the store keeps no CRC32C, integrity_checksum not verified", upload.id);
+      return Optional.empty();
+    }
+    if (!Arrays.equals(
+        Base64.getDecoder().decode(sent), Base64.getDecoder().decode(stored.get()))) {
+      files.discardObject(upload.storageKey);
+      fail(upload);
+      throw new ApiException(
+          422,
+          "checksum_mismatch",
+          "The assembled file's CRC32C is "
+              + stored.get()
+              + ", not the integrity_checksum sent ("
+              + sent
+              + "); the upload has failed and its object is deleted: upload the file again",
+          null,
+          null,
+          null);
+    }
+    return stored;
   }
 
   /**
@@ -305,8 +353,12 @@ public class UploadService {
    * the object of the instance it replaced.
    */
   StoredFile registerAssembled(Upload upload) {
+    return registerAssembled(upload, Optional.empty());
+  }
+
+  private StoredFile registerAssembled(Upload upload, Optional<String> crc32c) {
     FileService.Registration registration =
-        QuarkusTransaction.requiringNew().call(() -> finishComplete(upload));
+        QuarkusTransaction.requiringNew().call(() -> finishComplete(upload, crc32c));
     registration.replacedStorageKey().ifPresent(files::discardObject);
     return registration.file();
   }
@@ -316,7 +368,7 @@ public class UploadService {
     Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_WRITE);
     switch (upload.status) {
       case COMPLETED -> {
-        return new CompletePlan(upload, List.of(), fileOf(upload));
+        return new CompletePlan(upload, List.of(), fileOf(upload), null);
       }
       case COMPLETING -> throw completing("retry shortly to get the file");
       case IN_PROGRESS -> {}
@@ -341,10 +393,10 @@ public class UploadService {
     transition(upload, UploadStatus.COMPLETING);
     List<PartToken> ordered = new ArrayList<>(tokens.size());
     tokens.forEach((number, token) -> ordered.add(new PartToken(number, token)));
-    return new CompletePlan(upload, ordered, null);
+    return new CompletePlan(upload, ordered, null, request.integrityChecksum());
   }
 
-  private FileService.Registration finishComplete(Upload detached) {
+  private FileService.Registration finishComplete(Upload detached, Optional<String> crc32c) {
     Upload upload = Upload.findById(detached.id, LockModeType.PESSIMISTIC_WRITE);
     if (upload.status != UploadStatus.COMPLETING) {
       throw ApiException.conflict(
@@ -363,6 +415,11 @@ public class UploadService {
     file.status = FileStatus.REGISTERED.name();
     file.storageKey = upload.storageKey;
     file.backend = upload.backend;
+    crc32c.ifPresent(
+        value -> {
+          file.checksumAlgorithm = IntegrityAlgorithm.CRC32C.wireName();
+          file.checksumValue = value;
+        });
     file.createdAt = upload.completedAt;
     return files.register(file);
   }
