@@ -80,6 +80,18 @@ function freePort() {
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
+/** CRC32C bit by bit, independent of the page's table-driven one; base64 of the 4 BE bytes. */
+function crc32cBase64(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  }
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE((c ^ 0xffffffff) >>> 0);
+  return out.toString('base64');
+}
+
 /** The S3 part number of a part PUT, as the page's zero-based part number. */
 function partOf(url) {
   const n = new URL(url).searchParams.get('partNumber');
@@ -215,6 +227,32 @@ async function main() {
     },
   );
 
+  // The embedded S3 backend verifies no whole-file checksum (integrity_algorithm "none"). To
+  // drive the page's CRC32C path, the 20 MiB upload's initiate answers are rewritten to say
+  // "crc32c"; complete's integrity_checksum is recorded and then removed before it reaches the
+  // service (which would refuse it with checksum_not_supported).
+  let pretendCrc32c = true;
+  const completeBodies = [];
+  await context.route(
+    (url) => url.pathname.endsWith('/files/uploads/initiate'),
+    async (route) => {
+      const response = await route.fetch();
+      if (!pretendCrc32c || !response.ok()) return route.fulfill({ response });
+      const json = await response.json();
+      json.integrity_algorithm = 'crc32c';
+      return route.fulfill({ response, json });
+    },
+  );
+  await context.route(
+    (url) => /\/files\/uploads\/[^/]+\/complete$/.test(url.pathname),
+    async (route) => {
+      const body = route.request().postDataJSON();
+      completeBodies.push(body);
+      const { integrity_checksum: _, ...forwarded } = body;
+      return route.continue({ postData: JSON.stringify(forwarded) });
+    },
+  );
+
   // Everything the page sends, from request events.
   const checkpointed = new Set();
   let phase = 1;
@@ -299,6 +337,13 @@ async function main() {
     );
   });
 
+  await check('with crc32c, complete carries the whole file\'s CRC32C (resumed parts read locally)', async () => {
+    const sent = completeBodies.at(-1)?.integrity_checksum;
+    const expected = crc32cBase64(original);
+    console.log(`  integrity_checksum ${sent}, expected ${expected}`);
+    assert(sent === expected, `integrity_checksum ${sent}, expected ${expected}`);
+  });
+
   await check('the page downloads the file through its link, byte for byte', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.upload.done .download').click()]);
     const saved = join(tmp, 'downloaded.bin');
@@ -309,6 +354,21 @@ async function main() {
     assert(sha256(back) === originalSha, 'SHA-256 of the download differs from the original');
     console.log(`  sha256 ${originalSha} both`);
     await page.screenshot({ path: join(artifacts, 'upload-complete.png'), fullPage: true });
+  });
+
+  await check('with integrity_algorithm none, complete carries no checksum', async () => {
+    pretendCrc32c = false;
+    const plain = join(tmp, 'plain.bin');
+    const bytes = randomBytes(6 * MiB + 123);
+    writeFileSync(plain, bytes);
+    await page.locator('#file-input').setInputFiles(plain);
+    await page.locator('.upload.done[data-file="plain.bin"]').waitFor({ timeout: 120_000 });
+    const body = completeBodies.at(-1);
+    assert(body && !('integrity_checksum' in body), `complete body ${JSON.stringify(body)}`);
+    const back = Buffer.from(
+      await (await fetch(`${base}/v1/files/download/plain.bin`, { headers: { Authorization: `Bearer ${apiKey}` } })).arrayBuffer(),
+    );
+    assert(sha256(back) === sha256(bytes), 'plain.bin came back different');
   });
 
   await check('cancel aborts an upload in the service', async () => {
