@@ -24,6 +24,7 @@ class EmbeddedBanner {
     StringBuilder out = new StringBuilder("Files API is running with the embedded default\n");
     out.append("  API:          http://localhost:").append(port).append("/v1\n");
     out.append("  Swagger UI:   http://localhost:").append(port).append("/q/swagger-ui\n");
+    out.append("  Upload page:  http://localhost:").append(port).append("/upload/\n");
     if (database != null) {
       out.append("  PostgreSQL:   embedded, ").append(database).append('\n');
     }
