@@ -16,6 +16,7 @@ import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
+import dev.filesapi.storage.StorageTimer;
 import dev.filesapi.storage.StorageUnavailableException;
 import dev.filesapi.tenancy.Quotas;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -54,6 +55,7 @@ public class UploadService {
   private final UploadEvents events;
   private final EntityManager em;
   private final Clock clock;
+  private final StorageTimer timer;
 
   UploadService(
       StorageBackend storage,
@@ -64,7 +66,9 @@ public class UploadService {
       Quotas quotas,
       UploadEvents events,
       EntityManager em,
-      Clock clock) {
+      Clock clock,
+      StorageTimer timer) {
+    this.timer = timer;
     this.quotas = quotas;
     this.events = events;
     this.storage = storage;
@@ -99,7 +103,9 @@ public class UploadService {
         limits, QuarkusTransaction.requiringNew().call(() -> countInProgress(organizationId)));
 
     Upload upload = newUpload(organizationId, request, plan);
-    upload.backendUploadId = storage.begin(upload.storageKey, upload.fileType);
+    upload.backendUploadId =
+        timer.time(
+            storage.name(), "begin", () -> storage.begin(upload.storageKey, upload.fileType));
     Upload winner;
     try {
       winner =
@@ -209,11 +215,15 @@ public class UploadService {
   /** Presigned descriptors in the given order; a number given twice shares one URL. */
   private List<PartDescriptor> describe(Upload upload, List<Integer> partNumbers) {
     Map<Integer, PresignedUrl> urls =
-        storage.presignParts(
-            upload.storageKey,
-            upload.backendUploadId,
-            new LinkedHashSet<>(partNumbers),
-            config.urlTtl());
+        timer.time(
+            upload.backend,
+            "presign_parts",
+            () ->
+                storage.presignParts(
+                    upload.storageKey,
+                    upload.backendUploadId,
+                    new LinkedHashSet<>(partNumbers),
+                    config.urlTtl()));
     events.partsPresigned(upload.backend, urls.size());
     PartPlan plan = upload.plan();
     List<PartDescriptor> descriptors = new ArrayList<>(partNumbers.size());
@@ -267,7 +277,10 @@ public class UploadService {
     }
     Upload upload = plan.upload();
     try {
-      storage.complete(upload.storageKey, upload.backendUploadId, plan.tokens());
+      timer.time(
+          upload.backend,
+          "complete",
+          () -> storage.complete(upload.storageKey, upload.backendUploadId, plan.tokens()));
     } catch (InvalidPartsException e) {
       reopen(upload);
       throw new ApiException(
@@ -286,7 +299,7 @@ public class UploadService {
       // A complete that reached the store before a crash already assembled the object.
       Optional<ObjectStat> stat;
       try {
-        stat = storage.stat(upload.storageKey);
+        stat = timer.time(upload.backend, "stat", () -> storage.stat(upload.storageKey));
       } catch (StorageUnavailableException unavailable) {
         reopen(upload);
         throw unavailable;
@@ -460,7 +473,8 @@ public class UploadService {
                   }
                   return found;
                 });
-    storage.abort(upload.storageKey, upload.backendUploadId);
+    timer.time(
+        upload.backend, "abort", () -> storage.abort(upload.storageKey, upload.backendUploadId));
   }
 
   private void abortQuietly(Upload upload) {
