@@ -161,7 +161,8 @@ public final class ServiceBench {
 
     results.put("service_rss_mb_at_end", round(rssMb()));
     Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out.toAbsolutePath().getParent().resolve("metrics-at-end.txt"), scrape());
+    Files.createDirectories(Path.of("target/bench"));
+    Files.writeString(Path.of("target/bench/metrics-at-end.txt"), scrape());
     results.put("load_average_at_end", Files.readString(Path.of("/proc/loadavg")).trim());
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(
@@ -648,7 +649,7 @@ public final class ServiceBench {
             "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET,
             "-jar",
             jar.toString()));
-    Path serviceLog = out.toAbsolutePath().getParent().resolve("service.log");
+    Path serviceLog = Path.of("target/bench/service.log").toAbsolutePath();
     Files.createDirectories(serviceLog.getParent());
     service =
         new ProcessBuilder(command)
