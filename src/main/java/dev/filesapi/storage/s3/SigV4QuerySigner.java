@@ -37,8 +37,26 @@ final class SigV4QuerySigner {
   private final String service;
   private volatile DayKey dayKey;
 
-  /** The signing key of one day: derived once per day, not once per URL. */
-  private record DayKey(String date, byte[] key) {}
+  /** Each thread's SHA-256 digest: looking one up costs more than hashing a canonical request. */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is always available", e);
+            }
+          });
+
+  /**
+   * The signing key of one day: derived once per day, not once per URL, with each thread's HMAC
+   * already initialised with it ({@link Mac#doFinal} leaves a Mac ready for the same key).
+   */
+  private record DayKey(String date, byte[] key, ThreadLocal<Mac> mac) {
+    DayKey(String date, byte[] key) {
+      this(date, key, ThreadLocal.withInitial(() -> newMac(key)));
+    }
+  }
 
   SigV4QuerySigner(
       String accessKeyId,
@@ -112,21 +130,24 @@ final class SigV4QuerySigner {
             + UNSIGNED_PAYLOAD;
     String stringToSign =
         ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + HEX.formatHex(sha256(canonicalRequest));
-    String signature = HEX.formatHex(hmac(signingKey(date), stringToSign));
+    String signature =
+        HEX.formatHex(
+            dayKey(date).mac().get().doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
     return origin + encodedPath + '?' + canonicalQuery + "&X-Amz-Signature=" + signature;
   }
 
-  private byte[] signingKey(String date) {
+  private DayKey dayKey(String date) {
     DayKey cached = dayKey;
     if (cached != null && cached.date().equals(date)) {
-      return cached.key();
+      return cached;
     }
     byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), date);
     key = hmac(key, region);
     key = hmac(key, service);
     key = hmac(key, "aws4_request");
-    dayKey = new DayKey(date, key);
-    return key;
+    DayKey derived = new DayKey(date, key);
+    dayKey = derived;
+    return derived;
   }
 
   /** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ is %XX. */
@@ -175,18 +196,18 @@ final class SigV4QuerySigner {
   }
 
   private static byte[] sha256(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] hmac(byte[] key, String data) {
+    return newMac(key).doFinal(data.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Mac newMac(byte[] key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+      return mac;
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 is always available", e);
     }
