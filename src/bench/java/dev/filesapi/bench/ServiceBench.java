@@ -340,6 +340,9 @@ public final class ServiceBench {
       long cpuBefore = cpuTicks(servicePid);
       long machineBefore = machineBusyTicks();
       Level level = roundTrips(concurrency, each, "c" + concurrency);
+      if (level.errors > 0) {
+        throw new IllegalStateException(level.errors + " round trips failed; see the log above");
+      }
       long cpuTicks = cpuTicks(servicePid) - cpuBefore;
       long machineTicks = machineBusyTicks() - machineBefore;
       List<Double> rss = sampler.stop();
