@@ -16,6 +16,7 @@ import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
+import dev.filesapi.storage.StorageTimer;
 import dev.filesapi.storage.StorageUnavailableException;
 import dev.filesapi.tenancy.Quotas;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -56,6 +57,7 @@ public class UploadService {
   private final UploadEvents events;
   private final EntityManager em;
   private final Clock clock;
+  private final StorageTimer timer;
 
   UploadService(
       StorageBackend storage,
@@ -66,7 +68,9 @@ public class UploadService {
       Quotas quotas,
       UploadEvents events,
       EntityManager em,
-      Clock clock) {
+      Clock clock,
+      StorageTimer timer) {
+    this.timer = timer;
     this.quotas = quotas;
     this.events = events;
     this.storage = storage;
@@ -101,7 +105,9 @@ public class UploadService {
         limits, QuarkusTransaction.requiringNew().call(() -> countInProgress(organizationId)));
 
     Upload upload = newUpload(organizationId, request, plan);
-    upload.backendUploadId = storage.begin(upload.storageKey, upload.fileType);
+    upload.backendUploadId =
+        timer.time(
+            storage.name(), "begin", () -> storage.begin(upload.storageKey, upload.fileType));
     Upload winner;
     try {
       winner =
@@ -211,11 +217,15 @@ public class UploadService {
   /** Presigned descriptors in the given order; a number given twice shares one URL. */
   private List<PartDescriptor> describe(Upload upload, List<Integer> partNumbers) {
     Map<Integer, PresignedUrl> urls =
-        storage.presignParts(
-            upload.storageKey,
-            upload.backendUploadId,
-            new LinkedHashSet<>(partNumbers),
-            config.urlTtl());
+        timer.time(
+            upload.backend,
+            "presign_parts",
+            () ->
+                storage.presignParts(
+                    upload.storageKey,
+                    upload.backendUploadId,
+                    new LinkedHashSet<>(partNumbers),
+                    config.urlTtl()));
     events.partsPresigned(upload.backend, urls.size());
     PartPlan plan = upload.plan();
     List<PartDescriptor> descriptors = new ArrayList<>(partNumbers.size());
@@ -271,7 +281,10 @@ public class UploadService {
     Upload upload = plan.upload();
     Optional<ObjectStat> stat = null;
     try {
-      storage.complete(upload.storageKey, upload.backendUploadId, plan.tokens());
+      timer.time(
+          upload.backend,
+          "complete",
+          () -> storage.complete(upload.storageKey, upload.backendUploadId, plan.tokens()));
     } catch (InvalidPartsException e) {
       reopen(upload);
       throw new ApiException(
@@ -301,7 +314,7 @@ public class UploadService {
 
   private Optional<ObjectStat> statOrReopen(Upload upload) {
     try {
-      return storage.stat(upload.storageKey);
+      return timer.time(upload.backend, "stat", () -> storage.stat(upload.storageKey));
     } catch (StorageUnavailableException unavailable) {
       // The object is assembled; a retry finds the store upload gone and takes the stat path.
       reopen(upload);
@@ -517,7 +530,8 @@ public class UploadService {
                   }
                   return found;
                 });
-    storage.abort(upload.storageKey, upload.backendUploadId);
+    timer.time(
+        upload.backend, "abort", () -> storage.abort(upload.storageKey, upload.backendUploadId));
   }
 
   private void abortQuietly(Upload upload) {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The benchmarks of BENCHMARKS.md. Needs only Java 17 (the Maven wrapper fetches the rest).
+#
+#   bench/run.sh                 service benchmark, full run (~6 min): bench/results/latest.json
+#   bench/run.sh --smoke         a few iterations of everything (< 2 min): target/bench/smoke.json
+#   bench/run.sh --jmh [ARGS]    JMH micro-benchmarks; ARGS go to JMH (e.g. -f 1 -wi 3 -i 5 Presign)
+#   bench/run.sh --jfr           full run with a JFR recording of the service: target/bench/service.jfr
+#   bench/run.sh --phases=initiate,complete,small,throughput   only these parts (default: all)
+#
+# Builds what is missing or stale: the packaged application (target/quarkus-app) and the
+# benchmark classes (target/bench-classes, profile -Pbench). Never part of ./mvnw verify.
+# Extra JVM options for the service: BENCH_SERVICE_JVM="-Xmx256m ..." bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=service
+args=()
+jfr=false
+for arg in "$@"; do
+  case "$arg" in
+    --jmh) mode=jmh ;;
+    --jfr) jfr=true ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+mvn=(./mvnw -B -q --no-transfer-progress)
+jar=target/quarkus-app/quarkus-run.jar
+stale() { # true when any file under src/main or the pom is newer than $1
+  [ ! -e "$1" ] || [ -n "$(find src/main src/embedded pom.xml -newer "$1" -type f -print -quit)" ]
+}
+if [ "$mode" = service ] && stale "$jar"; then
+  echo "[bench] packaging the application"
+  "${mvn[@]}" -Pbench package -DskipTests
+fi
+if [ ! -e target/bench-classpath-jmh.txt ] || stale target/bench-classpath-jmh.txt || [ ! -e target/bench-classes/META-INF/BenchmarkList ] \
+    || [ -n "$(find src/bench -newer target/bench-classes/META-INF/BenchmarkList -type f -print -quit)" ]; then
+  echo "[bench] compiling the benchmarks"
+  "${mvn[@]}" -Pbench process-classes
+fi
+cp="target/bench-classes:target/classes:$(cat target/bench-classpath.txt):$(cat target/bench-classpath-jmh.txt)"
+
+if [ "$mode" = jmh ]; then
+  mkdir -p target/bench
+  exec java -cp "$cp" org.openjdk.jmh.Main -rf json -rff target/bench/jmh.json "${args[@]}"
+fi
+
+service_jvm=()
+for opt in ${BENCH_SERVICE_JVM:-}; do service_jvm+=("--service-jvm=$opt"); done
+if [ "$jfr" = true ]; then
+  mkdir -p target/bench
+  service_jvm+=("--service-jvm=-XX:StartFlightRecording=filename=$PWD/target/bench/service.jfr,settings=profile")
+fi
+exec java -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "$cp" dev.filesapi.bench.ServiceBench ${args[@]+"${args[@]}"} ${service_jvm[@]+"${service_jvm[@]}"}
