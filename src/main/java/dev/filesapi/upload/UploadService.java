@@ -453,24 +453,22 @@ public class UploadService {
 
   /** {@code completing → in_progress}: the store did not assemble the object. */
   void reopen(Upload upload) {
-    QuarkusTransaction.requiringNew()
-        .run(
-            () -> {
-              Upload current = Upload.findById(upload.id, LockModeType.PESSIMISTIC_WRITE);
-              if (current.status == UploadStatus.COMPLETING) {
-                transition(current, UploadStatus.IN_PROGRESS);
-              }
-            });
+    leaveCompleting(upload, UploadStatus.IN_PROGRESS);
   }
 
   /** {@code completing → failed}: the store lost the upload without an object. */
   void fail(Upload upload) {
+    leaveCompleting(upload, UploadStatus.FAILED);
+  }
+
+  /** Moves an upload out of {@code completing}, unless another request already did. */
+  private void leaveCompleting(Upload upload, UploadStatus to) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               Upload current = Upload.findById(upload.id, LockModeType.PESSIMISTIC_WRITE);
               if (current.status == UploadStatus.COMPLETING) {
-                transition(current, UploadStatus.FAILED);
+                transition(current, to);
               }
             });
   }
