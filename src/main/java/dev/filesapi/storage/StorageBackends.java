@@ -3,9 +3,12 @@ package dev.filesapi.storage;
 import dev.filesapi.storage.gcs.GcsConfig;
 import dev.filesapi.storage.gcs.GcsStorageBackend;
 import dev.filesapi.storage.s3.S3StorageBackend;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import org.jboss.logging.Logger;
 
 /**
  * The one {@link StorageBackend} of this deployment, chosen by {@code files.storage.backend}. Only
@@ -13,6 +16,7 @@ import jakarta.enterprise.inject.Produces;
  */
 @ApplicationScoped
 class StorageBackends {
+  private static final Logger LOG = Logger.getLogger(StorageBackends.class);
 
   @Produces
   @ApplicationScoped
@@ -25,5 +29,15 @@ class StorageBackends {
           throw new IllegalStateException(
               "files.storage.backend must be s3 or gcs, not '" + storage.backend() + "'");
     };
+  }
+
+  /**
+   * Builds the backend when the service starts, so that a wrong storage configuration (an HMAC
+   * access id without its secret, credentials that cannot sign offline, an unknown backend) stops
+   * the start with its message instead of failing the first request. No store call is made here;
+   * reaching the bucket is the readiness check's job.
+   */
+  void buildAtStartup(@Observes StartupEvent event, StorageBackend backend, StorageConfig storage) {
+    LOG.infof("storage: %s backend, bucket %s", backend.name(), storage.bucket());
   }
 }
