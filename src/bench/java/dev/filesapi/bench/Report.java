@@ -82,6 +82,28 @@ final class Report {
                 c == 32 ? ">= 1,000 /s" : "",
                 c == 32 ? (best >= 1000 ? "met" : "MISSED") : ""));
       }
+      for (int c : new int[] {1, 8, 32}) {
+        rows.add(
+            new Row(
+                "  service CPU bound at concurrency " + c + " (all cores, service alone)",
+                f(
+                    "%.0f /s",
+                    small.path("concurrency_" + c).path("service_cpu_bound_per_second").asDouble()),
+                "",
+                ""));
+      }
+      for (int c : new int[] {1, 8, 32}) {
+        JsonNode level = small.path("store_alone").path("concurrency_" + c);
+        rows.add(
+            new Row(
+                "  store alone (SDK straight to S3Proxy), concurrency " + c,
+                f(
+                    "%.0f /s (p50 %.1f ms)",
+                    level.path("per_second").asDouble(),
+                    level.path("latency_ms").path("p50").asDouble()),
+                "",
+                ""));
+      }
     }
     if (r.has("throughput")) {
       JsonNode tp = r.path("throughput");

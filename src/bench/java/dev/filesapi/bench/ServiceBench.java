@@ -331,42 +331,57 @@ public final class ServiceBench {
     int[] levels = {1, 8, 32};
     Duration each = smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
     Duration warmup = smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(20);
+    int cores = Runtime.getRuntime().availableProcessors();
     log("(3) small-file initiate + PUT + complete: %s warm-up, %s per level", warmup, each);
-    roundTrips(8, warmup, "warmup");
+    roundTrips(8, warmup, "warmup", this::smallUpload);
     ObjectNode node = results.putObject("small_round_trips");
     List<Double> allRss = new ArrayList<>();
     for (int concurrency : levels) {
       RssSampler sampler = new RssSampler(servicePid);
       long cpuBefore = cpuTicks(servicePid);
       long machineBefore = machineBusyTicks();
-      Level level = roundTrips(concurrency, each, "c" + concurrency);
-      if (level.errors > 0) {
-        throw new IllegalStateException(level.errors + " round trips failed; see the log above");
-      }
+      Level level = roundTrips(concurrency, each, "c" + concurrency, this::smallUpload);
       long cpuTicks = cpuTicks(servicePid) - cpuBefore;
       long machineTicks = machineBusyTicks() - machineBefore;
       List<Double> rss = sampler.stop();
       allRss.addAll(rss);
+      double cpuMillis = cpuTicks * 10.0 / level.count;
       ObjectNode result = node.putObject("concurrency_" + concurrency);
-      result.put("round_trips", level.count);
-      result.put("errors", level.errors);
-      result.put("seconds", round(level.seconds));
-      result.put("per_second", round(level.count / level.seconds));
-      result.set("latency_ms", stats(level.latencies));
-      result.put("service_cpu_ms_per_round_trip", round(cpuTicks * 10.0 / level.count));
+      level.into(result);
+      result.put("service_cpu_ms_per_round_trip", round(cpuMillis));
+      // What the service alone could serve if it had every core: its CPU cost, inverted.
+      result.put("service_cpu_bound_per_second", round(cores * 1000.0 / cpuMillis));
       result.put(
-          "machine_busy_percent",
-          round(
-              100.0
-                  * machineTicks
-                  / (level.seconds * 100 * Runtime.getRuntime().availableProcessors())));
+          "machine_busy_percent", round(100.0 * machineTicks / (level.seconds * 100 * cores)));
       result.set("service_rss_mb", stats(rss));
       log(
-          "  concurrency %d: %.0f/s, p50 %.1f ms, service %.2f CPU-ms per round trip",
+          "  concurrency %d: %.0f/s, p50 %.1f ms, service %.2f CPU-ms per round trip (%.0f/s on"
+              + " %d cores if it had them alone)",
           concurrency,
           level.count / level.seconds,
           percentile(level.latencies, 50),
-          cpuTicks * 10.0 / level.count);
+          cpuMillis,
+          cores * 1000.0 / cpuMillis,
+          cores);
+    }
+    // The same round trip straight to the store (no service), on the same machine and S3Proxy:
+    // the ceiling this machine puts on any service in front of it.
+    ObjectNode direct = node.putObject("store_alone");
+    try (S3Client s3 = directClient()) {
+      byte[] content = smallContent();
+      roundTrips(8, warmup, "direct-warmup", name -> directSmallUpload(s3, name, content));
+      for (int concurrency : levels) {
+        Level level =
+            roundTrips(
+                concurrency,
+                each,
+                "direct-c" + concurrency,
+                name -> directSmallUpload(s3, name, content));
+        level.into(direct.putObject("concurrency_" + concurrency));
+        log(
+            "  store alone, concurrency %d: %.0f/s, p50 %.1f ms",
+            concurrency, level.count / level.seconds, percentile(level.latencies, 50));
+      }
     }
     ObjectNode rss = results.putObject("service_rss_mb");
     rss.put("steady_median", round(percentile(allRss, 50)));
@@ -378,17 +393,33 @@ public final class ServiceBench {
         "Each round trip: initiate (1 KiB file, unique name) + PUT of its one part to the"
             + " presigned URL (S3Proxy) + complete with the part's ETag; harness, S3Proxy,"
             + " PostgreSQL and service share the 2 cores. service_cpu_ms_per_round_trip is the"
-            + " service process's CPU time (utime+stime) divided by round trips.");
+            + " service process's CPU time (utime+stime) divided by round trips;"
+            + " service_cpu_bound_per_second = cores x 1000 / that. store_alone: the same"
+            + " round trip with the AWS SDK straight to S3Proxy (CreateMultipartUpload,"
+            + " UploadPart, CompleteMultipartUpload), no service.");
   }
 
-  private record Level(long count, long errors, double seconds, List<Double> latencies) {}
+  /** One small upload of a round-trip benchmark, under a unique name. */
+  @FunctionalInterface
+  private interface SmallUpload {
+    void upload(String name) throws Exception;
+  }
 
-  private Level roundTrips(int concurrency, Duration duration, String tag) throws Exception {
+  private record Level(long count, long errors, double seconds, List<Double> latencies) {
+    void into(ObjectNode node) {
+      node.put("round_trips", count);
+      node.put("errors", errors);
+      node.put("seconds", round(seconds));
+      node.put("per_second", round(count / seconds));
+      node.set("latency_ms", stats(latencies));
+    }
+  }
+
+  private Level roundTrips(int concurrency, Duration duration, String tag, SmallUpload operation)
+      throws Exception {
     ExecutorService workers = Executors.newFixedThreadPool(concurrency);
     AtomicLong errors = new AtomicLong();
     AtomicInteger sequence = new AtomicInteger();
-    byte[] content = new byte[1024];
-    new Random(1).nextBytes(content);
     long started = System.nanoTime();
     long deadline = started + duration.toNanos();
     List<Future<List<Double>>> futures = new ArrayList<>();
@@ -400,7 +431,7 @@ public final class ServiceBench {
                 while (System.nanoTime() < deadline) {
                   long t0 = System.nanoTime();
                   try {
-                    smallUpload(tag + "-" + sequence.incrementAndGet() + ".txt", content);
+                    operation.upload(tag + "-" + sequence.incrementAndGet() + ".txt");
                     latencies.add((System.nanoTime() - t0) / 1e6);
                   } catch (Exception e) {
                     if (errors.incrementAndGet() == 1) {
@@ -417,10 +448,22 @@ public final class ServiceBench {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     workers.shutdown();
+    if (errors.get() > 0) {
+      throw new IllegalStateException(errors.get() + " round trips failed; see the log above");
+    }
     return new Level(latencies.size(), errors.get(), seconds, latencies);
   }
 
-  private void smallUpload(String name, byte[] content) throws Exception {
+  private static byte[] smallContent() {
+    byte[] content = new byte[1024];
+    new Random(1).nextBytes(content);
+    return content;
+  }
+
+  private final byte[] smallContent = smallContent();
+
+  private void smallUpload(String name) throws Exception {
+    byte[] content = smallContent;
     JsonNode initiated =
         JSON.readTree(
             require(
@@ -447,6 +490,22 @@ public final class ServiceBench {
                     + "}]}"),
             HttpResponse.BodyHandlers.discarding()),
         200);
+  }
+
+  private static void directSmallUpload(S3Client s3, String key, byte[] content) {
+    String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+    String etag =
+        s3.uploadPart(
+                b -> b.bucket(BUCKET).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(content))
+            .eTag();
+    s3.completeMultipartUpload(
+        b ->
+            b.bucket(BUCKET)
+                .key(key)
+                .uploadId(uploadId)
+                .multipartUpload(
+                    m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
   }
 
   // ---- (4) throughput through presigned URLs vs direct S3 multipart ----

@@ -90,19 +90,12 @@ public class UploadService {
     PartPlan plan =
         PartPlan.of(request.numBytes(), config.partSize().asLongValue(), storage.capabilities());
 
-    Quotas.Limits limits = QuarkusTransaction.requiringNew().call(() -> quotas.of(organizationId));
-    Quotas.requireFileSize(limits, plan.numBytes());
-    if (request.resume()) {
-      Optional<Upload> existing =
-          QuarkusTransaction.requiringNew()
-              .call(() -> findResumable(organizationId, request.filename()));
-      if (existing.isPresent()) {
-        return resume(existing.get(), request);
-      }
+    Admission admission =
+        QuarkusTransaction.requiringNew().call(() -> admit(organizationId, request, plan));
+    if (admission.resumable().isPresent()) {
+      return resume(admission.resumable().get(), request);
     }
-    // Fail fast before touching the store; persistUnlessResumable checks again under a lock.
-    Quotas.requireUploadSlot(
-        limits, QuarkusTransaction.requiringNew().call(() -> countInProgress(organizationId)));
+    Quotas.Limits limits = admission.limits();
 
     Upload upload = newUpload(organizationId, request, plan);
     upload.backendUploadId =
@@ -125,6 +118,24 @@ public class UploadService {
     events.transitioned(upload, null, UploadStatus.IN_PROGRESS);
     List<Integer> all = IntStream.range(0, plan.numParts()).boxed().toList();
     return initiateResponse(upload, false, describe(upload, all));
+  }
+
+  /** The organization's limits, and the upload to resume when one was asked for and exists. */
+  private record Admission(Quotas.Limits limits, Optional<Upload> resumable) {}
+
+  /** One read-only transaction: limits, the upload to resume, the fail-fast quota check. */
+  private Admission admit(String organizationId, InitiateRequest request, PartPlan plan) {
+    Quotas.Limits limits = quotas.of(organizationId);
+    Quotas.requireFileSize(limits, plan.numBytes());
+    if (request.resume()) {
+      Optional<Upload> existing = findResumable(organizationId, request.filename());
+      if (existing.isPresent()) {
+        return new Admission(limits, existing);
+      }
+    }
+    // Fail fast before touching the store; persistUnlessResumable checks again under a lock.
+    Quotas.requireUploadSlot(limits, countInProgress(organizationId));
+    return new Admission(limits, Optional.empty());
   }
 
   private Upload newUpload(String organizationId, InitiateRequest request, PartPlan plan) {
