@@ -9,7 +9,7 @@
 #
 # Builds what is missing or stale: the packaged application (target/quarkus-app) and the
 # benchmark classes (target/bench-classes, profile -Pbench). Never part of ./mvnw verify.
-# Extra JVM options for the service: BENCH_SERVICE_JVM="-Xmx256m ..." bench/run.sh
+# The service's JVM options are the JVM image's (Dockerfile.jvm); others: BENCH_SERVICE_JVM="-Xmx256m ..."
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,8 +45,12 @@ if [ "$mode" = jmh ]; then
   exec java -cp "$cp" org.openjdk.jmh.Main -rf json -rff target/bench/jmh.json "${args[@]}"
 fi
 
+# By default the service runs with the JVM image's memory options (src/main/docker/Dockerfile.jvm),
+# so the RSS measured is that of what ships; BENCH_SERVICE_JVM replaces them.
+image_jvm=$(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm | tr ' ' '\n' | grep '^-X' | tr '\n' ' ')
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-$(sed -n 's/^ENV MALLOC_ARENA_MAX=//p' src/main/docker/Dockerfile.jvm)}"
 service_jvm=()
-for opt in ${BENCH_SERVICE_JVM:-}; do service_jvm+=("--service-jvm=$opt"); done
+for opt in ${BENCH_SERVICE_JVM-$image_jvm}; do service_jvm+=("--service-jvm=$opt"); done
 if [ "$jfr" = true ]; then
   mkdir -p target/bench
   service_jvm+=("--service-jvm=-XX:StartFlightRecording=filename=$PWD/target/bench/service.jfr,settings=profile")
