@@ -49,8 +49,22 @@ final class GcsUrlSigner {
   /** A URL for one request on an object of the bucket; {@code parameters} are unencoded. */
   String sign(
       String method, String key, Map<String, String> parameters, Instant now, Duration ttl) {
-    String path = "/" + bucket + "/" + SigV4QuerySigner.encodePath(key);
-    return signer.presign(method, base, host, path, parameters, now, ttl);
+    return signer.presign(method, base, host, path(key), parameters, now, ttl);
+  }
+
+  /** URLs of one request on an object that differ only in {@code varyingParameter}'s value. */
+  SigV4QuerySigner.Batch batch(
+      String method,
+      String key,
+      Map<String, String> parameters,
+      String varyingParameter,
+      Instant now,
+      Duration ttl) {
+    return signer.batch(method, base, host, path(key), parameters, varyingParameter, now, ttl);
+  }
+
+  private String path(String key) {
+    return "/" + bucket + "/" + SigV4QuerySigner.encodePath(key);
   }
 
   /** Whether one signature costs enough (RSA) to be worth signing many in parallel. */

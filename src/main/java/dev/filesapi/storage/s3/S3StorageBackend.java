@@ -121,18 +121,19 @@ public class S3StorageBackend implements StorageBackend {
     SigV4QuerySigner signer = signer();
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Instant expiresAt = now.plus(ttl);
-    String path = objectPath(key);
+    SigV4QuerySigner.Batch parts =
+        signer.batch(
+            "PUT",
+            origin,
+            host,
+            objectPath(key),
+            Map.of("uploadId", uploadId),
+            "partNumber",
+            now,
+            ttl);
     Map<Integer, PresignedUrl> urls = new HashMap<>(partNumbers.size() * 2);
     for (int partNumber : partNumbers) {
-      String url =
-          signer.presign(
-              "PUT",
-              origin,
-              host,
-              path,
-              Map.of("partNumber", Integer.toString(toStore(partNumber)), "uploadId", uploadId),
-              now,
-              ttl);
+      String url = parts.sign(Integer.toString(toStore(partNumber)));
       urls.put(partNumber, new PresignedUrl(url, expiresAt));
     }
     return urls;

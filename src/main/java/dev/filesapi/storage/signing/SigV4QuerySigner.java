@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -33,18 +36,13 @@ public final class SigV4QuerySigner {
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
-  /** Each thread's SHA-256 digest: looking one up costs more than hashing a canonical request. */
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("SHA-256 is always available", e);
-            }
-          });
+  /** Cloud Storage's fixed scope parts for V4 signatures. */
+  private static final String GCS_REGION = "auto";
+
+  private static final String GCS_SERVICE = "storage";
 
   /** The two spellings of the same scheme: parameter prefix and scope terminator. */
   private enum Dialect {
@@ -62,7 +60,7 @@ public final class SigV4QuerySigner {
 
   /** The last step: the string to sign, signed with the credentials' key. */
   private interface KeySigner {
-    byte[] sign(String date, String stringToSign);
+    byte[] sign(String date, byte[] stringToSign);
   }
 
   private final Dialect dialect;
@@ -118,15 +116,11 @@ public final class SigV4QuerySigner {
    * Google's "Signatures" and "Canonical requests" pages.
    */
   public static SigV4QuerySigner gcsHmac(String accessId, String secret) {
-    return new SigV4QuerySigner(
-        Dialect.GOOG4,
+    return gcs(
         "GOOG4-HMAC-SHA256",
         accessId,
-        null,
-        "auto",
-        "storage",
         secret,
-        new HmacSignature("GOOG4", secret, "auto", "storage", Dialect.GOOG4.terminator));
+        new HmacSignature("GOOG4", secret, GCS_REGION, GCS_SERVICE, Dialect.GOOG4.terminator));
   }
 
   /**
@@ -134,15 +128,13 @@ public final class SigV4QuerySigner {
    * about a millisecond, against microseconds for an HMAC key.
    */
   public static SigV4QuerySigner gcsServiceAccount(String clientEmail, PrivateKey privateKey) {
+    return gcs("GOOG4-RSA-SHA256", clientEmail, null, new RsaSignature(privateKey));
+  }
+
+  private static SigV4QuerySigner gcs(
+      String algorithm, String credentialId, String secret, KeySigner keySigner) {
     return new SigV4QuerySigner(
-        Dialect.GOOG4,
-        "GOOG4-RSA-SHA256",
-        clientEmail,
-        null,
-        "auto",
-        "storage",
-        null,
-        new RsaSignature(privateKey));
+        Dialect.GOOG4, algorithm, credentialId, null, GCS_REGION, GCS_SERVICE, secret, keySigner);
   }
 
   public boolean usesCredentials(String accessKeyId, String secretAccessKey, String sessionToken) {
@@ -168,6 +160,26 @@ public final class SigV4QuerySigner {
       Map<String, String> parameters,
       Instant now,
       Duration ttl) {
+    return batch(method, origin, host, encodedPath, parameters, null, now, ttl).sign(null);
+  }
+
+  /**
+   * Presigned URLs of one request that differ only in the value of one query parameter, such as
+   * every part of an upload ({@code partNumber}). Each URL is exactly what {@link #presign} gives
+   * with that parameter added; the part of the canonical request before it is hashed once.
+   *
+   * @param varyingParameter the name of the parameter whose value {@link Batch#sign} takes, not one
+   *     of {@code parameters}; null when nothing varies
+   */
+  public Batch batch(
+      String method,
+      String origin,
+      String host,
+      String encodedPath,
+      Map<String, String> parameters,
+      String varyingParameter,
+      Instant now,
+      Duration ttl) {
     String amzDate = AMZ_DATE.format(now);
     String date = amzDate.substring(0, 8);
     String scope = date + "/" + region + "/" + service + "/" + dialect.terminator;
@@ -183,36 +195,104 @@ public final class SigV4QuerySigner {
       query.put(prefix + "Security-Token", encode(sessionToken));
     }
     query.put(prefix + "SignedHeaders", "host");
-    StringBuilder canonicalQuery = new StringBuilder(256);
+    String varyingName = varyingParameter == null ? null : encode(varyingParameter);
+    if (varyingName != null && query.containsKey(varyingName)) {
+      throw new IllegalArgumentException(varyingParameter + " is both fixed and varying");
+    }
+    // The canonical query in order, split around where the varying parameter sorts.
+    List<String> before = new ArrayList<>();
+    List<String> after = new ArrayList<>();
     query.forEach(
-        (name, value) -> {
-          if (!canonicalQuery.isEmpty()) {
-            canonicalQuery.append('&');
-          }
-          canonicalQuery.append(name).append('=').append(value);
-        });
+        (name, value) ->
+            (varyingName != null && name.compareTo(varyingName) > 0 ? after : before)
+                .add(name + '=' + value));
+    String queryHead =
+        String.join("&", before) + (varyingName != null && !before.isEmpty() ? "&" : "");
+    String queryTail = after.isEmpty() ? "" : '&' + String.join("&", after);
 
-    String canonicalRequest =
-        method
-            + '\n'
-            + encodedPath
-            + '\n'
-            + canonicalQuery
-            + '\n'
-            + "host:"
-            + host
-            + "\n\nhost\n"
-            + UNSIGNED_PAYLOAD;
-    String stringToSign =
-        algorithm
-            + '\n'
-            + amzDate
-            + '\n'
-            + scope
-            + '\n'
-            + HEX.formatHex(SHA256.get().digest(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-    String signed = HEX.formatHex(keySigner.sign(date, stringToSign));
-    return origin + encodedPath + '?' + canonicalQuery + '&' + prefix + "Signature=" + signed;
+    MessageDigest requestHead = sha256();
+    requestHead.update(
+        (method + '\n' + encodedPath + '\n' + queryHead).getBytes(StandardCharsets.UTF_8));
+    byte[] requestTail =
+        (queryTail + "\nhost:" + host + "\n\nhost\n" + UNSIGNED_PAYLOAD)
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] stringToSignHead =
+        (algorithm + '\n' + amzDate + '\n' + scope + '\n').getBytes(StandardCharsets.UTF_8);
+    return new Batch(
+        date,
+        origin + encodedPath + '?' + queryHead,
+        varyingName,
+        queryTail,
+        requestHead,
+        requestTail,
+        stringToSignHead,
+        '&' + prefix + "Signature=");
+  }
+
+  /** Signs one request shape for each value of its varying parameter; any thread may use it. */
+  public final class Batch {
+    private final String date;
+    private final String urlHead;
+    private final String varyingName;
+    private final String queryTail;
+    private final MessageDigest requestHead;
+    private final byte[] requestTail;
+    private final byte[] stringToSignHead;
+    private final String signatureParameter;
+
+    private Batch(
+        String date,
+        String urlHead,
+        String varyingName,
+        String queryTail,
+        MessageDigest requestHead,
+        byte[] requestTail,
+        byte[] stringToSignHead,
+        String signatureParameter) {
+      this.date = date;
+      this.urlHead = urlHead;
+      this.varyingName = varyingName;
+      this.queryTail = queryTail;
+      this.requestHead = requestHead;
+      this.requestTail = requestTail;
+      this.stringToSignHead = stringToSignHead;
+      this.signatureParameter = signatureParameter;
+    }
+
+    /** The URL with the varying parameter set to {@code value} (unencoded; null without one). */
+    public String sign(String value) {
+      if ((value == null) != (varyingName == null)) {
+        throw new IllegalArgumentException("a value is needed exactly when a parameter varies");
+      }
+      String entry = value == null ? "" : varyingName + '=' + encode(value);
+      MessageDigest request = copy(requestHead);
+      request.update(entry.getBytes(StandardCharsets.US_ASCII));
+      request.update(requestTail);
+      byte[] hash = request.digest();
+      byte[] stringToSign = Arrays.copyOf(stringToSignHead, stringToSignHead.length + 64);
+      for (int i = 0, at = stringToSignHead.length; i < hash.length; i++, at += 2) {
+        stringToSign[at] = HEX_DIGITS[(hash[i] >> 4) & 0xf];
+        stringToSign[at + 1] = HEX_DIGITS[hash[i] & 0xf];
+      }
+      String signature = HEX.formatHex(keySigner.sign(date, stringToSign));
+      return urlHead + entry + queryTail + signatureParameter + signature;
+    }
+  }
+
+  private static MessageDigest copy(MessageDigest digest) {
+    try {
+      return (MessageDigest) digest.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("the SHA-256 digest cannot be copied", e);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
   }
 
   /** HMAC-SHA256 with the day's derived key, computed once a day, not once per URL. */
@@ -237,9 +317,9 @@ public final class SigV4QuerySigner {
     }
 
     @Override
-    public byte[] sign(String date, String stringToSign) {
+    public byte[] sign(String date, byte[] stringToSign) {
       // Mac.doFinal leaves the Mac ready for the next message under the same key.
-      return dayKey(date).mac().get().doFinal(stringToSign.getBytes(StandardCharsets.UTF_8));
+      return dayKey(date).mac().get().doFinal(stringToSign);
     }
 
     private DayKey dayKey(String date) {
@@ -292,10 +372,10 @@ public final class SigV4QuerySigner {
     }
 
     @Override
-    public byte[] sign(String date, String stringToSign) {
+    public byte[] sign(String date, byte[] stringToSign) {
       Signature signature = rsa.get();
       try {
-        signature.update(stringToSign.getBytes(StandardCharsets.UTF_8));
+        signature.update(stringToSign);
         return signature.sign(); // leaves it initialised for the next message
       } catch (SignatureException e) {
         throw new IllegalStateException("RSA signing failed", e);

@@ -150,6 +150,42 @@ class SigV4QuerySignerTest {
                 + signature);
   }
 
+  /**
+   * A batch signs each value exactly as a single presign with that parameter would, wherever the
+   * varying parameter sorts among the others (first, between, last) and whatever it encodes to.
+   */
+  @Test
+  void aBatchSignsEachValueAsASinglePresignWould() {
+    SigV4QuerySigner signer = SigV4QuerySigner.aws("AK", "SK", "tok/en", "eu-west-1", "s3");
+    Instant now = Instant.parse("2026-12-01T08:00:00Z");
+    Duration ttl = Duration.ofMinutes(30);
+    for (String varying : new String[] {"ABC", "partNumber", "zz", "X-Amz-Meta-Part"}) {
+      Map<String, String> fixed = Map.of("uploadId", "up/load+id", "Another", "v");
+      SigV4QuerySigner.Batch batch =
+          signer.batch("PUT", "http://h:9", "h:9", "/b/k", fixed, varying, now, ttl);
+      for (String value : new String[] {"1", "10000", "a b&c=é"}) {
+        Map<String, String> all = new java.util.HashMap<>(fixed);
+        all.put(varying, value);
+        assertThat(batch.sign(value))
+            .as("%s=%s", varying, value)
+            .isEqualTo(signer.presign("PUT", "http://h:9", "h:9", "/b/k", all, now, ttl));
+      }
+    }
+  }
+
+  @Test
+  void aBatchWithoutAVaryingParameterIsOneUrl() {
+    SigV4QuerySigner signer = SigV4QuerySigner.gcsHmac("GOOG1ID", "secret");
+    Instant now = Instant.parse("2026-12-01T08:00:00Z");
+    SigV4QuerySigner.Batch batch =
+        signer.batch("GET", "https://s", "s", "/b/k", Map.of(), null, now, Duration.ofMinutes(1));
+    assertThat(batch.sign(null))
+        .isEqualTo(
+            signer.presign("GET", "https://s", "s", "/b/k", Map.of(), now, Duration.ofMinutes(1)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch.sign("1"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   private static byte[] hmac(byte[] key, String data) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(key, "HmacSHA256"));
