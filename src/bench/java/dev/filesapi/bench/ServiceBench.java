@@ -368,15 +368,14 @@ public final class ServiceBench {
     // the ceiling this machine puts on any service in front of it.
     ObjectNode direct = node.putObject("store_alone");
     try (S3Client s3 = directClient()) {
-      byte[] content = smallContent();
-      roundTrips(8, warmup, "direct-warmup", name -> directSmallUpload(s3, name, content));
+      roundTrips(8, warmup, "direct-warmup", name -> directSmallUpload(s3, name, smallContent));
       for (int concurrency : levels) {
         Level level =
             roundTrips(
                 concurrency,
                 each,
                 "direct-c" + concurrency,
-                name -> directSmallUpload(s3, name, content));
+                name -> directSmallUpload(s3, name, smallContent));
         level.into(direct.putObject("concurrency_" + concurrency));
         log(
             "  store alone, concurrency %d: %.0f/s, p50 %.1f ms",
@@ -454,21 +453,21 @@ public final class ServiceBench {
     return new Level(latencies.size(), errors.get(), seconds, latencies);
   }
 
-  private static byte[] smallContent() {
-    byte[] content = new byte[1024];
-    new Random(1).nextBytes(content);
-    return content;
+  /** The 1 KiB every small round trip uploads. */
+  private final byte[] smallContent = randomBytes(1024);
+
+  private static byte[] randomBytes(int length) {
+    byte[] bytes = new byte[length];
+    new Random(1).nextBytes(bytes);
+    return bytes;
   }
 
-  private final byte[] smallContent = smallContent();
-
   private void smallUpload(String name) throws Exception {
-    byte[] content = smallContent;
     JsonNode initiated =
         JSON.readTree(
             require(
                     http.send(
-                        post("/v1/files/uploads/initiate", initiateBody(name, content.length)),
+                        post("/v1/files/uploads/initiate", initiateBody(name, smallContent.length)),
                         HttpResponse.BodyHandlers.ofByteArray()),
                     200)
                 .body());
@@ -476,7 +475,7 @@ public final class ServiceBench {
     HttpResponse<Void> put =
         http.send(
             HttpRequest.newBuilder(URI.create(part.get("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(smallContent))
                 .build(),
             HttpResponse.BodyHandlers.discarding());
     require(put, 200);

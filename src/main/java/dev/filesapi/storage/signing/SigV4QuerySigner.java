@@ -44,16 +44,18 @@ public final class SigV4QuerySigner {
 
   private static final String GCS_SERVICE = "storage";
 
-  /** The two spellings of the same scheme: parameter prefix and scope terminator. */
+  /** The two spellings of the same scheme: parameter prefix, HMAC key prefix, scope terminator. */
   private enum Dialect {
-    AWS4("X-Amz-", "aws4_request"),
-    GOOG4("X-Goog-", "goog4_request");
+    AWS4("X-Amz-", "AWS4", "aws4_request"),
+    GOOG4("X-Goog-", "GOOG4", "goog4_request");
 
     private final String parameterPrefix;
+    private final String keyPrefix;
     private final String terminator;
 
-    Dialect(String parameterPrefix, String terminator) {
+    Dialect(String parameterPrefix, String keyPrefix, String terminator) {
       this.parameterPrefix = parameterPrefix;
+      this.keyPrefix = keyPrefix;
       this.terminator = terminator;
     }
   }
@@ -71,9 +73,6 @@ public final class SigV4QuerySigner {
   private final String service;
   private final KeySigner keySigner;
 
-  /** Set for the HMAC forms only, to tell whether rotated credentials need a new signer. */
-  private final String secret;
-
   private SigV4QuerySigner(
       Dialect dialect,
       String algorithm,
@@ -81,7 +80,6 @@ public final class SigV4QuerySigner {
       String sessionToken,
       String region,
       String service,
-      String secret,
       KeySigner keySigner) {
     this.dialect = dialect;
     this.algorithm = algorithm;
@@ -89,7 +87,6 @@ public final class SigV4QuerySigner {
     this.sessionToken = sessionToken;
     this.region = Objects.requireNonNull(region, "region is null");
     this.service = Objects.requireNonNull(service, "service is null");
-    this.secret = secret;
     this.keySigner = keySigner;
   }
 
@@ -107,8 +104,7 @@ public final class SigV4QuerySigner {
         sessionToken,
         region,
         service,
-        secretAccessKey,
-        new HmacSignature("AWS4", secretAccessKey, region, service, Dialect.AWS4.terminator));
+        new HmacSignature(Dialect.AWS4, secretAccessKey, region, service));
   }
 
   /**
@@ -119,8 +115,7 @@ public final class SigV4QuerySigner {
     return gcs(
         "GOOG4-HMAC-SHA256",
         accessId,
-        secret,
-        new HmacSignature("GOOG4", secret, GCS_REGION, GCS_SERVICE, Dialect.GOOG4.terminator));
+        new HmacSignature(Dialect.GOOG4, secret, GCS_REGION, GCS_SERVICE));
   }
 
   /**
@@ -128,18 +123,18 @@ public final class SigV4QuerySigner {
    * about a millisecond, against microseconds for an HMAC key.
    */
   public static SigV4QuerySigner gcsServiceAccount(String clientEmail, PrivateKey privateKey) {
-    return gcs("GOOG4-RSA-SHA256", clientEmail, null, new RsaSignature(privateKey));
+    return gcs("GOOG4-RSA-SHA256", clientEmail, new RsaSignature(privateKey));
   }
 
-  private static SigV4QuerySigner gcs(
-      String algorithm, String credentialId, String secret, KeySigner keySigner) {
+  private static SigV4QuerySigner gcs(String algorithm, String credentialId, KeySigner keySigner) {
     return new SigV4QuerySigner(
-        Dialect.GOOG4, algorithm, credentialId, null, GCS_REGION, GCS_SERVICE, secret, keySigner);
+        Dialect.GOOG4, algorithm, credentialId, null, GCS_REGION, GCS_SERVICE, keySigner);
   }
 
   public boolean usesCredentials(String accessKeyId, String secretAccessKey, String sessionToken) {
     return credentialId.equals(accessKeyId)
-        && secretAccessKey.equals(secret)
+        && keySigner instanceof HmacSignature hmac
+        && hmac.secret.equals(secretAccessKey)
         && Objects.equals(this.sessionToken, sessionToken);
   }
 
@@ -307,13 +302,12 @@ public final class SigV4QuerySigner {
     /** A day's signing key, with each thread's HMAC already initialised with it. */
     private record DayKey(String date, ThreadLocal<Mac> mac) {}
 
-    HmacSignature(
-        String keyPrefix, String secret, String region, String service, String terminator) {
-      this.keyPrefix = keyPrefix;
+    HmacSignature(Dialect dialect, String secret, String region, String service) {
+      this.keyPrefix = dialect.keyPrefix;
+      this.terminator = dialect.terminator;
       this.secret = Objects.requireNonNull(secret, "secret is null");
       this.region = region;
       this.service = service;
-      this.terminator = terminator;
     }
 
     @Override
