@@ -1,11 +1,13 @@
 package dev.filesapi.upload;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Where and what to PUT for one part. */
 @RegisterForReflection // native image: serialised only inside the parts lists
+@JsonSerialize(using = PartDescriptorJson.class) // thousands per answer: see there
 public record PartDescriptor(
     @Schema(description = "Zero-based part number", example = "0") int partNumber,
     @Schema(

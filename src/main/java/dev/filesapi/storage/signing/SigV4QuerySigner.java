@@ -62,7 +62,17 @@ public final class SigV4QuerySigner {
 
   /** The last step: the string to sign, signed with the credentials' key. */
   private interface KeySigner {
-    byte[] sign(String date, byte[] stringToSign);
+    /**
+     * Signs strings to sign of one batch: {@code head} (algorithm, date, scope) followed by a
+     * canonical request's hex hash. Whatever depends only on the head is done here, once.
+     */
+    PreparedSigner prepare(String date, byte[] head);
+  }
+
+  /** A {@link KeySigner} ready for one batch; any thread may use it. */
+  private interface PreparedSigner {
+    /** The signature of the head followed by {@code requestHashHex} (64 ASCII hex digits). */
+    byte[] sign(byte[] requestHashHex);
   }
 
   private final Dialect dialect;
@@ -214,43 +224,39 @@ public final class SigV4QuerySigner {
     byte[] stringToSignHead =
         (algorithm + '\n' + amzDate + '\n' + scope + '\n').getBytes(StandardCharsets.UTF_8);
     return new Batch(
-        date,
         origin + encodedPath + '?' + queryHead,
         varyingName,
         queryTail,
         requestHead,
         requestTail,
-        stringToSignHead,
+        keySigner.prepare(date, stringToSignHead),
         '&' + prefix + "Signature=");
   }
 
   /** Signs one request shape for each value of its varying parameter; any thread may use it. */
   public final class Batch {
-    private final String date;
     private final String urlHead;
     private final String varyingName;
     private final String queryTail;
     private final MessageDigest requestHead;
     private final byte[] requestTail;
-    private final byte[] stringToSignHead;
+    private final PreparedSigner signer;
     private final String signatureParameter;
 
     private Batch(
-        String date,
         String urlHead,
         String varyingName,
         String queryTail,
         MessageDigest requestHead,
         byte[] requestTail,
-        byte[] stringToSignHead,
+        PreparedSigner signer,
         String signatureParameter) {
-      this.date = date;
       this.urlHead = urlHead;
       this.varyingName = varyingName;
       this.queryTail = queryTail;
       this.requestHead = requestHead;
       this.requestTail = requestTail;
-      this.stringToSignHead = stringToSignHead;
+      this.signer = signer;
       this.signatureParameter = signatureParameter;
     }
 
@@ -264,12 +270,12 @@ public final class SigV4QuerySigner {
       request.update(entry.getBytes(StandardCharsets.US_ASCII));
       request.update(requestTail);
       byte[] hash = request.digest();
-      byte[] stringToSign = Arrays.copyOf(stringToSignHead, stringToSignHead.length + 64);
-      for (int i = 0, at = stringToSignHead.length; i < hash.length; i++, at += 2) {
-        stringToSign[at] = HEX_DIGITS[(hash[i] >> 4) & 0xf];
-        stringToSign[at + 1] = HEX_DIGITS[hash[i] & 0xf];
+      byte[] hashHex = new byte[hash.length * 2];
+      for (int i = 0; i < hash.length; i++) {
+        hashHex[2 * i] = HEX_DIGITS[(hash[i] >> 4) & 0xf];
+        hashHex[2 * i + 1] = HEX_DIGITS[hash[i] & 0xf];
       }
-      String signature = HEX.formatHex(keySigner.sign(date, stringToSign));
+      String signature = HEX.formatHex(signer.sign(hashHex));
       return urlHead + entry + queryTail + signatureParameter + signature;
     }
   }
@@ -290,8 +296,16 @@ public final class SigV4QuerySigner {
     }
   }
 
-  /** HMAC-SHA256 with the day's derived key, computed once a day, not once per URL. */
+  /**
+   * HMAC-SHA256 with the day's derived key, computed once a day, not once per URL. Per batch, the
+   * inner hash has taken in the padded key and the string to sign's head and the outer hash the
+   * padded key (RFC 2104), so each URL's HMAC hashes only its 64 hex digits and the inner digest:
+   * three SHA-256 blocks instead of six, which matters most where SHA-256 is not compiled to
+   * intrinsics (a C1-only JVM).
+   */
   private static final class HmacSignature implements KeySigner {
+    private static final int BLOCK = 64;
+
     private final String keyPrefix;
     private final String secret;
     private final String region;
@@ -299,8 +313,8 @@ public final class SigV4QuerySigner {
     private final String terminator;
     private volatile DayKey dayKey;
 
-    /** A day's signing key, with each thread's HMAC already initialised with it. */
-    private record DayKey(String date, ThreadLocal<Mac> mac) {}
+    /** A day's signing key: the key's SHA-256 states after the inner and the outer pad. */
+    private record DayKey(String date, MessageDigest inner, MessageDigest outer) {}
 
     HmacSignature(Dialect dialect, String secret, String region, String service) {
       this.keyPrefix = dialect.keyPrefix;
@@ -311,9 +325,18 @@ public final class SigV4QuerySigner {
     }
 
     @Override
-    public byte[] sign(String date, byte[] stringToSign) {
-      // Mac.doFinal leaves the Mac ready for the next message under the same key.
-      return dayKey(date).mac().get().doFinal(stringToSign);
+    public PreparedSigner prepare(String date, byte[] head) {
+      DayKey key = dayKey(date);
+      MessageDigest inner = copy(key.inner());
+      inner.update(head);
+      MessageDigest outer = key.outer();
+      return requestHashHex -> {
+        MessageDigest message = copy(inner);
+        message.update(requestHashHex);
+        MessageDigest signature = copy(outer);
+        signature.update(message.digest());
+        return signature.digest();
+      };
     }
 
     private DayKey dayKey(String date) {
@@ -324,21 +347,27 @@ public final class SigV4QuerySigner {
       byte[] key = hmac((keyPrefix + secret).getBytes(StandardCharsets.UTF_8), date);
       key = hmac(key, region);
       key = hmac(key, service);
-      byte[] signingKey = hmac(key, terminator);
-      DayKey derived = new DayKey(date, ThreadLocal.withInitial(() -> newMac(signingKey)));
+      byte[] signingKey = hmac(key, terminator); // 32 bytes: shorter than a block, zero-padded
+      DayKey derived = new DayKey(date, padded(signingKey, 0x36), padded(signingKey, 0x5c));
       dayKey = derived;
       return derived;
     }
 
-    private static byte[] hmac(byte[] key, String data) {
-      return newMac(key).doFinal(data.getBytes(StandardCharsets.UTF_8));
+    private static MessageDigest padded(byte[] key, int pad) {
+      byte[] block = Arrays.copyOf(key, BLOCK);
+      for (int i = 0; i < BLOCK; i++) {
+        block[i] ^= (byte) pad;
+      }
+      MessageDigest digest = sha256();
+      digest.update(block);
+      return digest;
     }
 
-    private static Mac newMac(byte[] key) {
+    private static byte[] hmac(byte[] key, String data) {
       try {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac;
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
       } catch (NoSuchAlgorithmException | InvalidKeyException e) {
         throw new IllegalStateException("HmacSHA256 is always available", e);
       }
@@ -366,14 +395,17 @@ public final class SigV4QuerySigner {
     }
 
     @Override
-    public byte[] sign(String date, byte[] stringToSign) {
-      Signature signature = rsa.get();
-      try {
-        signature.update(stringToSign);
-        return signature.sign(); // leaves it initialised for the next message
-      } catch (SignatureException e) {
-        throw new IllegalStateException("RSA signing failed", e);
-      }
+    public PreparedSigner prepare(String date, byte[] head) {
+      return requestHashHex -> {
+        Signature signature = rsa.get();
+        try {
+          signature.update(head);
+          signature.update(requestHashHex);
+          return signature.sign(); // leaves it initialised for the next message
+        } catch (SignatureException e) {
+          throw new IllegalStateException("RSA signing failed", e);
+        }
+      };
     }
   }
 

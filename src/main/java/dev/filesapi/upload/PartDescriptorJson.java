@@ -1,0 +1,81 @@
+package dev.filesapi.upload;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Writes a {@link PartDescriptor} exactly as Jackson's bean serialiser does with the service's
+ * settings (snake_case names, ISO-8601 instants), for less: an initiate of a 250 GB upload writes
+ * 9,935 of them. Field names are written pre-encoded; an ASCII URL goes in as bytes (one pass,
+ * escaped as needed) instead of chars; the expiry, the same instant for every part of an answer, is
+ * formatted once per answer instead of once per part.
+ */
+@RegisterForReflection
+public final class PartDescriptorJson extends StdSerializer<PartDescriptor> {
+  private static final SerializableString PART_NUMBER = new SerializedString("part_number");
+  private static final SerializableString URL = new SerializedString("url");
+  private static final SerializableString OFFSET = new SerializedString("offset");
+  private static final SerializableString LENGTH = new SerializedString("length");
+  private static final SerializableString EXPIRES_AT = new SerializedString("expires_at");
+
+  /** The last expiry written, formatted; immutable, so threads may share it. */
+  private record Formatted(Instant instant, String text) {}
+
+  private volatile Formatted lastExpiry;
+
+  public PartDescriptorJson() {
+    super(PartDescriptor.class);
+  }
+
+  @Override
+  public void serialize(PartDescriptor part, JsonGenerator gen, SerializerProvider provider)
+      throws IOException {
+    gen.writeStartObject(part);
+    gen.writeFieldName(PART_NUMBER);
+    gen.writeNumber(part.partNumber());
+    if (part.url() != null) {
+      gen.writeFieldName(URL);
+      byte[] ascii = asciiOrNull(part.url());
+      if (ascii != null && gen instanceof UTF8JsonGenerator) {
+        gen.writeUTF8String(ascii, 0, ascii.length);
+      } else { // writers and token buffers take no bytes; Jackson writes non-ASCII its own way
+        gen.writeString(part.url());
+      }
+    }
+    gen.writeFieldName(OFFSET);
+    gen.writeNumber(part.offset());
+    gen.writeFieldName(LENGTH);
+    gen.writeNumber(part.length());
+    if (part.expiresAt() != null) {
+      gen.writeFieldName(EXPIRES_AT);
+      gen.writeString(format(part.expiresAt()));
+    }
+    gen.writeEndObject();
+  }
+
+  /** The text's bytes when it is all ASCII (as presigned URLs are), else null. */
+  private static byte[] asciiOrNull(String text) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    return utf8.length == text.length() ? utf8 : null;
+  }
+
+  /**
+   * As Jackson writes an {@link Instant} with dates as text: ISO-8601, {@link Instant#toString}.
+   */
+  private String format(Instant instant) {
+    Formatted last = lastExpiry;
+    if (last == null || !last.instant().equals(instant)) {
+      last = new Formatted(instant, instant.toString());
+      lastExpiry = last;
+    }
+    return last.text();
+  }
+}
