@@ -31,6 +31,21 @@ public interface StorageBackend {
       String key, String uploadId, Collection<Integer> partNumbers, Duration ttl);
 
   /**
+   * Part PUTs of one upload signed one at a time, as they are asked for: an answer listing 10,000
+   * parts then signs each URL while writing it and never holds them all. Empty where a signature
+   * costs enough to be worth signing in parallel up front ({@link #presignParts}).
+   */
+  default Optional<PartSigner> partSigner(String key, String uploadId, Duration ttl) {
+    return Optional.empty();
+  }
+
+  /** Signs the PUT of one zero-based part of one upload; any thread may use it. */
+  @FunctionalInterface
+  interface PartSigner {
+    PresignedUrl sign(int partNumber);
+  }
+
+  /**
    * The parts the store holds for an open multipart upload.
    *
    * @throws NoSuchUploadException when the store does not know the upload (any more)

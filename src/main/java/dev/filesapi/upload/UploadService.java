@@ -26,6 +26,7 @@ import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -34,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
@@ -234,8 +236,22 @@ public class UploadService {
         upload.expiresAt);
   }
 
-  /** Presigned descriptors in the given order; a number given twice shares one URL. */
+  /**
+   * Presigned descriptors in the given order; a number given twice gets the same URL. Where the
+   * backend signs cheaply, the list signs each URL when it is read (as the answer is written), so
+   * an answer of 10,000 parts never holds 10,000 URLs (~5 MB) at once.
+   */
   private List<PartDescriptor> describe(Upload upload, List<Integer> partNumbers) {
+    PartPlan plan = upload.plan();
+    Optional<StorageBackend.PartSigner> lazy =
+        timer.time(
+            upload.backend,
+            "presign_parts",
+            () -> storage.partSigner(upload.storageKey, upload.backendUploadId, config.urlTtl()));
+    if (lazy.isPresent()) {
+      events.partsPresigned(upload.backend, partNumbers.size());
+      return new SignedOnRead(plan, List.copyOf(partNumbers), lazy.get());
+    }
     Map<Integer, PresignedUrl> urls =
         timer.time(
             upload.backend,
@@ -247,19 +263,41 @@ public class UploadService {
                     new LinkedHashSet<>(partNumbers),
                     config.urlTtl()));
     events.partsPresigned(upload.backend, urls.size());
-    PartPlan plan = upload.plan();
     List<PartDescriptor> descriptors = new ArrayList<>(partNumbers.size());
     for (int partNumber : partNumbers) {
-      PresignedUrl url = urls.get(partNumber);
-      descriptors.add(
-          new PartDescriptor(
-              partNumber,
-              url.url(),
-              plan.offset(partNumber),
-              plan.length(partNumber),
-              url.expiresAt()));
+      descriptors.add(descriptor(plan, partNumber, urls.get(partNumber)));
     }
     return descriptors;
+  }
+
+  private static PartDescriptor descriptor(PartPlan plan, int partNumber, PresignedUrl url) {
+    return new PartDescriptor(
+        partNumber, url.url(), plan.offset(partNumber), plan.length(partNumber), url.expiresAt());
+  }
+
+  /** Descriptors whose URLs are signed each time they are read; the signing is deterministic. */
+  private static final class SignedOnRead extends AbstractList<PartDescriptor>
+      implements RandomAccess {
+    private final PartPlan plan;
+    private final List<Integer> partNumbers;
+    private final StorageBackend.PartSigner signer;
+
+    SignedOnRead(PartPlan plan, List<Integer> partNumbers, StorageBackend.PartSigner signer) {
+      this.plan = plan;
+      this.partNumbers = partNumbers;
+      this.signer = signer;
+    }
+
+    @Override
+    public PartDescriptor get(int index) {
+      int partNumber = partNumbers.get(index);
+      return descriptor(plan, partNumber, signer.sign(partNumber));
+    }
+
+    @Override
+    public int size() {
+      return partNumbers.size();
+    }
   }
 
   // ---- part URLs and checkpoints ----

@@ -78,6 +78,35 @@ public abstract class StorageBackendContractTest {
     backend().abort(key, uploadId);
   }
 
+  /** Whether the backend under test signs part URLs on read ({@link StorageBackend#partSigner}). */
+  protected boolean signsPartsOnRead() {
+    return true;
+  }
+
+  @Test
+  void partSignerSignsWhatPresignPartsSignsAndTheStoreAcceptsIt() throws Exception {
+    String key = newKey();
+    String uploadId = backend().begin(key, "application/octet-stream");
+    Optional<StorageBackend.PartSigner> signer = backend().partSigner(key, uploadId, TTL);
+    assertThat(signer.isPresent()).isEqualTo(signsPartsOnRead());
+    if (signer.isEmpty()) {
+      backend().abort(key, uploadId);
+      return;
+    }
+    PresignedUrl url = signer.get().sign(1);
+    Map<Integer, PresignedUrl> presigned = backend().presignParts(key, uploadId, List.of(1), TTL);
+    if (presigned.get(1).expiresAt().equals(url.expiresAt())) { // same second: same signature
+      assertThat(url).isEqualTo(presigned.get(1));
+    }
+    assertThat(signer.get().sign(1)).isEqualTo(url);
+    String token = put(url.url(), bytes(10, 9));
+
+    assertThat(backend().listParts(key, uploadId))
+        .extracting(StoredPart::partNumber, p -> unquoted(p.token()))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, unquoted(token)));
+    backend().abort(key, uploadId);
+  }
+
   @Test
   void completeAssemblesThePartsInOrder() throws Exception {
     byte[] first = bytes(5 * MIB, 3);

@@ -143,19 +143,27 @@ public final class GcsStorageBackend implements StorageBackend {
   @Override
   public Map<Integer, PresignedUrl> presignParts(
       String key, String uploadId, Collection<Integer> partNumbers, Duration ttl) {
+    PartSigner parts = signerOf(key, uploadId, ttl);
+    Map<Integer, PresignedUrl> urls = new ConcurrentHashMap<>(partNumbers.size() * 2);
+    // RSA costs ~1 ms a signature: spread it over the cores. HMAC is cheaper than the hand-off.
+    (signer.costly() ? partNumbers.parallelStream() : partNumbers.stream())
+        .forEach(partNumber -> urls.put(partNumber, parts.sign(partNumber)));
+    return urls;
+  }
+
+  /** HMAC keys sign while the answer is written; RSA keys sign up front, in parallel. */
+  @Override
+  public Optional<PartSigner> partSigner(String key, String uploadId, Duration ttl) {
+    return signer.costly() ? Optional.empty() : Optional.of(signerOf(key, uploadId, ttl));
+  }
+
+  private PartSigner signerOf(String key, String uploadId, Duration ttl) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Instant expiresAt = now.plus(ttl);
     SigV4QuerySigner.Batch parts =
         signer.batch("PUT", key, Map.of("uploadId", uploadId), "partNumber", now, ttl);
-    Map<Integer, PresignedUrl> urls = new ConcurrentHashMap<>(partNumbers.size() * 2);
-    // RSA costs ~1 ms a signature: spread it over the cores. HMAC is cheaper than the hand-off.
-    (signer.costly() ? partNumbers.parallelStream() : partNumbers.stream())
-        .forEach(
-            partNumber -> {
-              String url = parts.sign(Integer.toString(toStore(partNumber)));
-              urls.put(partNumber, new PresignedUrl(url, expiresAt));
-            });
-    return urls;
+    return partNumber ->
+        new PresignedUrl(parts.sign(Integer.toString(toStore(partNumber))), expiresAt);
   }
 
   @Override

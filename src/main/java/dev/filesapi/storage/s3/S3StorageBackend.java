@@ -118,25 +118,32 @@ public class S3StorageBackend implements StorageBackend {
   @Override
   public Map<Integer, PresignedUrl> presignParts(
       String key, String uploadId, Collection<Integer> partNumbers, Duration ttl) {
-    SigV4QuerySigner signer = signer();
+    PartSigner parts = partSigner(key, uploadId, ttl).orElseThrow();
+    Map<Integer, PresignedUrl> urls = new HashMap<>(partNumbers.size() * 2);
+    for (int partNumber : partNumbers) {
+      urls.put(partNumber, parts.sign(partNumber));
+    }
+    return urls;
+  }
+
+  @Override
+  public Optional<PartSigner> partSigner(String key, String uploadId, Duration ttl) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Instant expiresAt = now.plus(ttl);
     SigV4QuerySigner.Batch parts =
-        signer.batch(
-            "PUT",
-            origin,
-            host,
-            objectPath(key),
-            Map.of("uploadId", uploadId),
-            "partNumber",
-            now,
-            ttl);
-    Map<Integer, PresignedUrl> urls = new HashMap<>(partNumbers.size() * 2);
-    for (int partNumber : partNumbers) {
-      String url = parts.sign(Integer.toString(toStore(partNumber)));
-      urls.put(partNumber, new PresignedUrl(url, expiresAt));
-    }
-    return urls;
+        signer()
+            .batch(
+                "PUT",
+                origin,
+                host,
+                objectPath(key),
+                Map.of("uploadId", uploadId),
+                "partNumber",
+                now,
+                ttl);
+    return Optional.of(
+        partNumber ->
+            new PresignedUrl(parts.sign(Integer.toString(toStore(partNumber))), expiresAt));
   }
 
   /** A signer for the client's current credentials (rotating ones are picked up). */
