@@ -34,7 +34,7 @@ final class Report {
               ""));
       rows.add(
           new Row(
-              "  of which store begin / presign, p50",
+              "  of which store begin / presign (batch; URLs signed as written), p50",
               f(
                   "%.1f / %.1f ms",
                   init.path("store_begin_ms").path("p50").asDouble(),

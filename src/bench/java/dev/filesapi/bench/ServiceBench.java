@@ -229,9 +229,11 @@ public final class ServiceBench {
     node.put(
         "note",
         "server_ms: http_server_requests_seconds of each request (arrival to response written),"
-            + " including the store's CreateMultipartUpload (store_begin_ms) and presigning"
-            + " (presign_ms); client_ms: the same request timed by the harness over loopback"
-            + " until the last byte was read");
+            + " including the store's CreateMultipartUpload (store_begin_ms) and presigning;"
+            + " presign_ms is files_storage_call_seconds{operation=presign_parts}: where the"
+            + " backend signs while the answer is written (S3, GCS HMAC keys) only the batch's"
+            + " preparation, the URLs' signing then falls in the writing; client_ms: the same"
+            + " request timed by the harness over loopback until the last byte was read");
   }
 
   // ---- (2) complete of ~10,000 checkpointed parts ----
