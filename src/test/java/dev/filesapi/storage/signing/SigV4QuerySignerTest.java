@@ -3,11 +3,19 @@ package dev.filesapi.storage.signing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -184,6 +192,65 @@ class SigV4QuerySignerTest {
             signer.presign("GET", "https://s", "s", "/b/k", Map.of(), now, Duration.ofMinutes(1)));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch.sign("1"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * A batch is shared by whichever threads sign its URLs (GCS service-account keys sign an upload's
+   * parts in parallel): every thread gets exactly what one thread alone gets.
+   */
+  @Test
+  void aBatchSignedFromManyThreadsAtOnceSignsAsOneThreadDoes() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    Instant now = Instant.parse("2026-12-01T08:00:00Z");
+    Map<SigV4QuerySigner, Integer> signers =
+        Map.of(
+            SigV4QuerySigner.aws("AK", "SK", null, "us-east-1", "s3"), 2_000,
+            SigV4QuerySigner.gcsHmac("GOOG1ID", "secret"), 2_000,
+            SigV4QuerySigner.gcsServiceAccount("sa@p.iam", rsa.generateKeyPair().getPrivate()), 40);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (Map.Entry<SigV4QuerySigner, Integer> entry : signers.entrySet()) {
+        int values = entry.getValue();
+        SigV4QuerySigner.Batch batch =
+            entry
+                .getKey()
+                .batch(
+                    "PUT",
+                    "https://h",
+                    "h",
+                    "/b/k",
+                    Map.of("uploadId", "u"),
+                    "partNumber",
+                    now,
+                    Duration.ofHours(1));
+        List<String> alone = new ArrayList<>();
+        for (int i = 1; i <= values; i++) {
+          alone.add(batch.sign(Integer.toString(i)));
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<String>>> together = new ArrayList<>();
+        for (int thread = 0; thread < 4; thread++) {
+          together.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    List<String> urls = new ArrayList<>();
+                    for (int i = 1; i <= values; i++) {
+                      urls.add(batch.sign(Integer.toString(i)));
+                    }
+                    return urls;
+                  }));
+        }
+        start.countDown();
+        for (Future<List<String>> urls : together) {
+          assertThat(urls.get()).isEqualTo(alone);
+        }
+        assertThat(new HashSet<>(alone)).hasSize(values);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static byte[] hmac(byte[] key, String data) throws Exception {
