@@ -2,7 +2,6 @@ package dev.filesapi.storage.signing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Signature;
@@ -215,9 +214,10 @@ public final class SigV4QuerySigner {
         String.join("&", before) + (varyingName != null && !before.isEmpty() ? "&" : "");
     String queryTail = after.isEmpty() ? "" : '&' + String.join("&", after);
 
-    MessageDigest requestHead = sha256();
-    requestHead.update(
-        (method + '\n' + encodedPath + '\n' + queryHead).getBytes(StandardCharsets.UTF_8));
+    Sha256 requestHead =
+        Sha256.create()
+            .update(
+                (method + '\n' + encodedPath + '\n' + queryHead).getBytes(StandardCharsets.UTF_8));
     byte[] requestTail =
         (queryTail + "\nhost:" + host + "\n\nhost\n" + UNSIGNED_PAYLOAD)
             .getBytes(StandardCharsets.UTF_8);
@@ -238,7 +238,7 @@ public final class SigV4QuerySigner {
     private final String urlHead;
     private final String varyingName;
     private final String queryTail;
-    private final MessageDigest requestHead;
+    private final Sha256 requestHead;
     private final byte[] requestTail;
     private final PreparedSigner signer;
     private final String signatureParameter;
@@ -247,7 +247,7 @@ public final class SigV4QuerySigner {
         String urlHead,
         String varyingName,
         String queryTail,
-        MessageDigest requestHead,
+        Sha256 requestHead,
         byte[] requestTail,
         PreparedSigner signer,
         String signatureParameter) {
@@ -266,11 +266,15 @@ public final class SigV4QuerySigner {
         throw new IllegalArgumentException("a value is needed exactly when a parameter varies");
       }
       String entry = value == null ? "" : varyingName + '=' + encode(value);
-      MessageDigest request = copy(requestHead);
-      request.update(entry.getBytes(StandardCharsets.US_ASCII));
-      request.update(requestTail);
-      byte[] hash = request.digest();
-      byte[] hashHex = new byte[hash.length * 2];
+      Scratch scratch = SCRATCH.get();
+      byte[] hash = scratch.hash;
+      scratch
+          .request
+          .copyFrom(requestHead)
+          .update(entry.getBytes(StandardCharsets.US_ASCII))
+          .update(requestTail)
+          .digestInto(hash, 0);
+      byte[] hashHex = scratch.hashHex;
       for (int i = 0; i < hash.length; i++) {
         hashHex[2 * i] = HEX_DIGITS[(hash[i] >> 4) & 0xf];
         hashHex[2 * i + 1] = HEX_DIGITS[hash[i] & 0xf];
@@ -280,20 +284,16 @@ public final class SigV4QuerySigner {
     }
   }
 
-  private static MessageDigest copy(MessageDigest digest) {
-    try {
-      return (MessageDigest) digest.clone();
-    } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException("the SHA-256 digest cannot be copied", e);
-    }
-  }
+  /** Each thread's working hashes and buffers: signing a URL allocates only its strings. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+  private static final class Scratch {
+    final Sha256 request = Sha256.create();
+    final Sha256 inner = Sha256.create();
+    final Sha256 outer = Sha256.create();
+    final byte[] hash = new byte[Sha256.LENGTH];
+    final byte[] hashHex = new byte[2 * Sha256.LENGTH];
+    final byte[] innerHash = new byte[Sha256.LENGTH];
   }
 
   /**
@@ -304,8 +304,6 @@ public final class SigV4QuerySigner {
    * intrinsics (a C1-only JVM).
    */
   private static final class HmacSignature implements KeySigner {
-    private static final int BLOCK = 64;
-
     private final String keyPrefix;
     private final String secret;
     private final String region;
@@ -314,7 +312,7 @@ public final class SigV4QuerySigner {
     private volatile DayKey dayKey;
 
     /** A day's signing key: the key's SHA-256 states after the inner and the outer pad. */
-    private record DayKey(String date, MessageDigest inner, MessageDigest outer) {}
+    private record DayKey(String date, Sha256 inner, Sha256 outer) {}
 
     HmacSignature(Dialect dialect, String secret, String region, String service) {
       this.keyPrefix = dialect.keyPrefix;
@@ -327,15 +325,12 @@ public final class SigV4QuerySigner {
     @Override
     public PreparedSigner prepare(String date, byte[] head) {
       DayKey key = dayKey(date);
-      MessageDigest inner = copy(key.inner());
-      inner.update(head);
-      MessageDigest outer = key.outer();
+      Sha256 inner = Sha256.create().copyFrom(key.inner()).update(head);
+      Sha256 outer = key.outer();
       return requestHashHex -> {
-        MessageDigest message = copy(inner);
-        message.update(requestHashHex);
-        MessageDigest signature = copy(outer);
-        signature.update(message.digest());
-        return signature.digest();
+        Scratch scratch = SCRATCH.get();
+        scratch.inner.copyFrom(inner).update(requestHashHex).digestInto(scratch.innerHash, 0);
+        return scratch.outer.copyFrom(outer).update(scratch.innerHash).digest();
       };
     }
 
@@ -353,14 +348,12 @@ public final class SigV4QuerySigner {
       return derived;
     }
 
-    private static MessageDigest padded(byte[] key, int pad) {
-      byte[] block = Arrays.copyOf(key, BLOCK);
-      for (int i = 0; i < BLOCK; i++) {
+    private static Sha256 padded(byte[] key, int pad) {
+      byte[] block = Arrays.copyOf(key, Sha256.BLOCK);
+      for (int i = 0; i < block.length; i++) {
         block[i] ^= (byte) pad;
       }
-      MessageDigest digest = sha256();
-      digest.update(block);
-      return digest;
+      return Sha256.create().update(block);
     }
 
     private static byte[] hmac(byte[] key, String data) {
