@@ -284,7 +284,7 @@ public final class SigV4QuerySigner {
     }
   }
 
-  /** Each thread's working hashes and buffers: signing a URL allocates only its strings. */
+  /** Each thread's working hashes and buffers, reused from one URL to the next. */
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static final class Scratch {
