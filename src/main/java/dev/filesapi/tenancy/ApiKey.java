@@ -6,7 +6,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.util.Optional;
 
 /** An API key of an organization; only the SHA-256 of the key is stored. */
 @Entity
@@ -31,8 +30,4 @@ public class ApiKey extends PanacheEntityBase {
 
   @Column(name = "revoked_at")
   public Instant revokedAt;
-
-  public static Optional<ApiKey> findActiveByHash(String keyHash) {
-    return find("keyHash = ?1 and revokedAt is null", keyHash).firstResultOptional();
-  }
 }

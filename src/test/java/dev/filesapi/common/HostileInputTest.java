@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.support.FilesTestResource;
-import dev.filesapi.tenancy.ApiKey;
-import dev.filesapi.tenancy.ApiKeys;
+import dev.filesapi.support.Tenants;
 import dev.filesapi.upload.Upload;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
@@ -1599,8 +1598,7 @@ class HostileInputTest {
   }
 
   private static String organizationId() {
-    return QuarkusTransaction.requiringNew()
-        .call(() -> ApiKey.findActiveByHash(ApiKeys.hash(KEY)).orElseThrow().organizationId);
+    return Tenants.organizationOf(KEY);
   }
 
   private static byte[] concat(byte[]... parts) {

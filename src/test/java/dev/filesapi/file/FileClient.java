@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
-import dev.filesapi.tenancy.ApiKey;
-import dev.filesapi.tenancy.ApiKeys;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.filesapi.support.Tenants;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.path.json.config.JsonPathConfig.NumberReturnType;
@@ -140,10 +138,7 @@ final class FileClient {
 
   /** The object key a file instance lives at: {@code orgs/{org}/files/{file_uid}}. */
   static String storageKey(String apiKey, String fileUid) {
-    String organizationId =
-        QuarkusTransaction.requiringNew()
-            .call(() -> ApiKey.findActiveByHash(ApiKeys.hash(apiKey)).orElseThrow().organizationId);
-    return "orgs/" + organizationId + "/files/" + fileUid;
+    return "orgs/" + Tenants.organizationOf(apiKey) + "/files/" + fileUid;
   }
 
   static boolean objectExists(String key) {

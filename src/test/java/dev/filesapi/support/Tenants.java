@@ -7,7 +7,7 @@ import dev.filesapi.tenancy.Organization;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.time.Instant;
 
-/** Creates organizations with keys straight in the database, for isolation tests. */
+/** Organizations and their keys straight in the database, for tests. */
 public final class Tenants {
   private Tenants() {}
 
@@ -32,5 +32,16 @@ public final class Tenants {
               apiKey.persist();
             });
     return key;
+  }
+
+  /** The organization an active API key belongs to. */
+  public static String organizationOf(String apiKey) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                ApiKey.<ApiKey>find("keyHash = ?1 and revokedAt is null", ApiKeys.hash(apiKey))
+                    .firstResultOptional()
+                    .orElseThrow()
+                    .organizationId);
   }
 }
