@@ -63,6 +63,15 @@ public final class ServiceBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INITIATE_URI = "/uploads/initiate\"";
 
+  /**
+   * INFO for everything in this JVM. Without it the log manager (JBoss, with Quarkus' bootstrap
+   * configurator on the class path) leaves every logger at DEBUG: S3Proxy's Jetty then formats a
+   * debug line per request state change, which took half of this JVM's CPU and halved the store's
+   * rate. Held here so the setting outlives garbage collection of the logger.
+   */
+  private static final java.util.logging.Logger ROOT_LOGGER =
+      java.util.logging.Logger.getLogger("");
+
   private final boolean smoke;
   private final List<String> phases;
   private final Path jar;
@@ -93,6 +102,7 @@ public final class ServiceBench {
   }
 
   public static void main(String[] args) throws Exception {
+    ROOT_LOGGER.setLevel(java.util.logging.Level.INFO);
     boolean smoke = false;
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
     Path out = null;
