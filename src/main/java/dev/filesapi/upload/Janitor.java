@@ -80,7 +80,7 @@ public class Janitor {
                     return claimed;
                   });
       for (Upload upload : batch) {
-        abortInStore(upload);
+        uploads.abortInStoreQuietly(upload, "expired");
       }
       expired += batch.size();
       if (batch.size() < config.batchSize()) {
@@ -157,15 +157,5 @@ public class Janitor {
       claimed.add(Upload.findById(id));
     }
     return claimed;
-  }
-
-  private void abortInStore(Upload upload) {
-    try {
-      storage.abort(upload.storageKey, upload.backendUploadId);
-    } catch (StorageUnavailableException e) {
-      // The upload is expired for clients either way; a bucket lifecycle rule that aborts
-      // incomplete multipart uploads removes what is left.
-      LOG.warnf("upload %s expired but the store abort failed: %s", upload.id, e.getMessage());
-    }
   }
 }

@@ -109,12 +109,12 @@ public class UploadService {
           QuarkusTransaction.requiringNew()
               .call(() -> persistUnlessResumable(upload, request, limits));
     } catch (RuntimeException e) {
-      abortQuietly(upload);
+      abortInStoreQuietly(upload, "was not kept");
       throw e;
     }
     if (winner != upload) {
       // Another request created the upload while ours was being started in the store.
-      abortQuietly(upload);
+      abortInStoreQuietly(upload, "was not kept");
       return resume(winner, request);
     }
     events.transitioned(upload, null, UploadStatus.IN_PROGRESS);
@@ -327,7 +327,11 @@ public class UploadService {
 
   /** What the first phase of complete decided. */
   private record CompletePlan(
-      Upload upload, List<PartToken> tokens, StoredFile existing, String checksum) {}
+      Upload upload,
+      List<PartToken> tokens,
+      boolean checkpointed,
+      StoredFile existing,
+      String checksum) {}
 
   public RegisteredFile complete(String organizationId, String uploadId, CompleteRequest request) {
     CompletePlan plan =
@@ -367,7 +371,7 @@ public class UploadService {
       }
     }
     Optional<String> crc32c = verifyCrc32c(upload, plan.checksum(), stat);
-    return RegisteredFile.of(registerAssembled(upload, crc32c));
+    return RegisteredFile.of(registerAssembled(upload, crc32c, plan.checkpointed()));
   }
 
   private Optional<ObjectStat> statOrReopen(Upload upload) {
@@ -424,12 +428,16 @@ public class UploadService {
    * the object of the instance it replaced.
    */
   StoredFile registerAssembled(Upload upload) {
-    return registerAssembled(upload, Optional.empty());
+    return registerAssembled(upload, Optional.empty(), true);
   }
 
-  private StoredFile registerAssembled(Upload upload, Optional<String> crc32c) {
+  /**
+   * @param checkpointed whether the upload may have checkpointed parts to delete
+   */
+  private StoredFile registerAssembled(
+      Upload upload, Optional<String> crc32c, boolean checkpointed) {
     FileService.Registration registration =
-        QuarkusTransaction.requiringNew().call(() -> finishComplete(upload, crc32c));
+        QuarkusTransaction.requiringNew().call(() -> finishComplete(upload, crc32c, checkpointed));
     registration.replacedStorageKey().ifPresent(files::discardObject);
     return registration.file();
   }
@@ -439,7 +447,7 @@ public class UploadService {
     Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_WRITE);
     switch (upload.status) {
       case COMPLETED -> {
-        return new CompletePlan(upload, List.of(), fileOf(upload), null);
+        return new CompletePlan(upload, List.of(), false, fileOf(upload), null);
       }
       case COMPLETING -> throw completing("retry shortly to get the file");
       case IN_PROGRESS -> {}
@@ -448,7 +456,8 @@ public class UploadService {
     requireChecksum(upload, request.integrityChecksum());
     List<PartTokenEntry> given = request.partsOrEmpty();
     requireTokens("parts", given, upload.numParts);
-    TreeMap<Integer, String> tokens = new TreeMap<>(parts.checkpointed(upload.id));
+    TreeMap<Integer, String> checkpointed = parts.checkpointed(upload.id);
+    TreeMap<Integer, String> tokens = new TreeMap<>(checkpointed);
     tokens.putAll(latestTokens(given));
     List<Integer> missing =
         IntStream.range(0, upload.numParts).filter(n -> !tokens.containsKey(n)).boxed().toList();
@@ -464,10 +473,13 @@ public class UploadService {
     transition(upload, UploadStatus.COMPLETING);
     List<PartToken> ordered = new ArrayList<>(tokens.size());
     tokens.forEach((number, token) -> ordered.add(new PartToken(number, token)));
-    return new CompletePlan(upload, ordered, null, request.integrityChecksum());
+    // No checkpoint can arrive while the upload is completing: none now means none to delete later.
+    return new CompletePlan(
+        upload, ordered, !checkpointed.isEmpty(), null, request.integrityChecksum());
   }
 
-  private FileService.Registration finishComplete(Upload detached, Optional<String> crc32c) {
+  private FileService.Registration finishComplete(
+      Upload detached, Optional<String> crc32c, boolean checkpointed) {
     Upload upload = Upload.findById(detached.id, LockModeType.PESSIMISTIC_WRITE);
     if (upload.status != UploadStatus.COMPLETING) {
       throw ApiException.conflict(
@@ -475,7 +487,9 @@ public class UploadService {
     }
     transition(upload, UploadStatus.COMPLETED);
     upload.completedAt = upload.updatedAt;
-    parts.deleteAll(upload.id);
+    if (checkpointed) {
+      parts.deleteAll(upload.id);
+    }
     StoredFile file = new StoredFile();
     file.fileUid = upload.fileUid;
     file.organizationId = upload.organizationId;
@@ -590,11 +604,19 @@ public class UploadService {
         upload.backend, "abort", () -> storage.abort(upload.storageKey, upload.backendUploadId));
   }
 
-  private void abortQuietly(Upload upload) {
+  /**
+   * Aborts the upload's multipart upload in the store, for an upload already settled without it. A
+   * store failure is logged, not thrown: a bucket lifecycle rule that aborts incomplete multipart
+   * uploads removes what is left.
+   *
+   * @param settled what became of the upload, for the log line
+   */
+  void abortInStoreQuietly(Upload upload, String settled) {
     try {
       storage.abort(upload.storageKey, upload.backendUploadId);
     } catch (RuntimeException e) {
-      LOG.warnf("could not abort unused store upload for %s: %s", upload.id, e.getMessage());
+      // Any failure: the caller may be handling another exception, which this must not replace.
+      LOG.warnf("upload %s %s, but the store abort failed: %s", upload.id, settled, e.getMessage());
     }
   }
 

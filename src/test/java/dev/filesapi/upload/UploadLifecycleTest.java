@@ -9,11 +9,13 @@ import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** A client's whole journey: initiate, PUT parts, checkpoint, resume, complete, download. */
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(FilesTestResource.class)
 class UploadLifecycleTest {
   private static final int MIB = 1024 * 1024;
+
+  @Inject DataSource dataSource;
 
   @Test
   void uploadsResumesCompletesAndDownloadsTheSameBytes() throws Exception {
@@ -72,6 +76,7 @@ class UploadLifecycleTest {
     assertThat(remaining).extracting(p -> p.get("part_number")).containsExactly(1, 3);
 
     List<Map<String, Object>> rest = Api.putAll(remaining, content);
+    assertThat(checkpointRows(uploadId)).isEqualTo(2);
     JsonPath file =
         api()
             .body(Map.of("parts", rest))
@@ -86,6 +91,8 @@ class UploadLifecycleTest {
     assertThat(file.getLong("num_bytes")).isEqualTo(content.length);
     assertThat(file.getString("file_status")).isEqualTo("Registered");
     assertThat(file.getMap("file_attributes")).isEmpty();
+    // A completed upload keeps no checkpoints.
+    assertThat(checkpointRows(uploadId)).isZero();
 
     // Completing again gives the same file.
     api()
@@ -111,6 +118,18 @@ class UploadLifecycleTest {
     assertThat(sha256(download.body())).isEqualTo(sha256(content));
     assertThat(download.headers().firstValue("Content-Disposition").orElseThrow())
         .contains("filename*=UTF-8''%C3%BCn%C3%AFcode%20report%20%28final%29.bin");
+  }
+
+  private int checkpointRows(String uploadId) throws Exception {
+    try (var connection = dataSource.getConnection();
+        var statement =
+            connection.prepareStatement("select count(*) from upload_part where upload_id = ?")) {
+      statement.setString(1, uploadId);
+      try (var rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
+    }
   }
 
   private static String sha256(byte[] bytes) throws Exception {
