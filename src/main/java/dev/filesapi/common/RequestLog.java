@@ -34,16 +34,23 @@ public class RequestLog {
   public void finish(ContainerRequestContext request, ContainerResponseContext response) {
     Object started = request.getProperty(STARTED);
     long millis = started == null ? -1 : (System.nanoTime() - (long) started) / 1_000_000;
+    if (!LOG.isInfoEnabled()) {
+      return;
+    }
     String organization = caller.organizationIdIfKnown().orElse("-");
     MDC.put("org", organization);
     try {
-      LOG.infof(
-          "%s %s %d %dms org %s",
-          request.getMethod(),
-          redacted(request.getUriInfo().getRequestUri().getRawPath()),
-          response.getStatus(),
-          millis,
-          organization);
+      // Concatenated, not infof: java.util.Formatter was most of this line's cost.
+      LOG.info(
+          request.getMethod()
+              + " "
+              + redacted(request.getUriInfo().getRequestUri().getRawPath())
+              + " "
+              + response.getStatus()
+              + " "
+              + millis
+              + "ms org "
+              + organization);
     } finally {
       MDC.remove("org");
     }

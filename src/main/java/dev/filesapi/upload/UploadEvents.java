@@ -21,9 +21,17 @@ public class UploadEvents {
 
   /** An upload entered a state ({@code from} is null for a new upload). */
   void transitioned(Upload upload, UploadStatus from, UploadStatus to) {
-    LOG.infof(
-        "upload %s org %s: %s -> %s",
-        upload.id, upload.organizationId, from == null ? "new" : from.wireName(), to.wireName());
+    if (LOG.isInfoEnabled()) {
+      LOG.info(
+          "upload "
+              + upload.id
+              + " org "
+              + upload.organizationId
+              + ": "
+              + (from == null ? "new" : from.wireName())
+              + " -> "
+              + to.wireName());
+    }
     String event =
         from == null ? "initiated" : to == UploadStatus.IN_PROGRESS ? "reopened" : to.wireName();
     Counter.builder("files.uploads")
