@@ -250,8 +250,7 @@ public class UploadResource {
                     .orElseThrow(
                         () ->
                             ApiException.validation(
-                                "status",
-                                "must be one of in_progress, completing, completed, aborted, expired, failed")));
+                                "status", "must be one of " + UploadStatus.wireNames())));
     return uploads.list(
         caller.organizationId(),
         wanted,

@@ -2,8 +2,10 @@ package dev.filesapi.upload;
 
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The upload state machine: {@code in_progress → completing → completed}, {@code in_progress →
@@ -20,6 +22,11 @@ public enum UploadStatus {
   /** The wire and column name: {@code in_progress}, … */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Every wire name in order, comma-separated: for messages that list the choices. */
+  public static String wireNames() {
+    return Arrays.stream(values()).map(UploadStatus::wireName).collect(Collectors.joining(", "));
   }
 
   public static Optional<UploadStatus> fromWireName(String value) {

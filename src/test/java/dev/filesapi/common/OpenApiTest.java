@@ -1,6 +1,7 @@
 package dev.filesapi.common;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
@@ -8,8 +9,13 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.upload.UploadStatus;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The API manual: the OpenAPI document and Swagger UI are served and describe the wire format. */
@@ -35,6 +41,22 @@ class OpenApiTest {
         .body("components.schemas.InitiateResponse.properties", hasKey("is_resume"))
         .body("components.schemas.InitiateResponse.properties", not(hasKey("numParts")))
         .body("components.schemas.PartDescriptor.properties", hasKey("expires_at"));
+  }
+
+  /** The enumerations are written out in annotations; this keeps them equal to the states. */
+  @Test
+  void statusEnumerationsListEveryUploadState() {
+    List<String> states = Arrays.stream(UploadStatus.values()).map(UploadStatus::wireName).toList();
+    JsonPath document = given().accept("application/json").get("/q/openapi").jsonPath();
+    assertThat(document.getList("components.schemas.UploadView.properties.status.enum"))
+        .isEqualTo(states);
+    List<Map<String, Object>> parameters =
+        document.getList("paths.'/v1/files/uploads'.get.parameters");
+    assertThat(parameters)
+        .filteredOn(parameter -> "status".equals(parameter.get("name")))
+        .singleElement()
+        .extracting(parameter -> ((Map<?, ?>) parameter.get("schema")).get("enum"))
+        .isEqualTo(states);
   }
 
   @Test
