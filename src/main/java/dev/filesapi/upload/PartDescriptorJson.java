@@ -14,8 +14,8 @@ import java.time.Instant;
 /**
  * Writes a {@link PartDescriptor} exactly as Jackson's bean serialiser does with the service's
  * settings (snake_case names, ISO-8601 instants), for less: an initiate of a 250 GB upload writes
- * 9,935 of them. Field names are written pre-encoded; an ASCII URL goes in as bytes (one pass,
- * escaped as needed) instead of chars; the expiry, the same instant for every part of an answer, is
+ * 9,935 of them. Field names are written pre-encoded; a URL that needs no escaping (all of them, in
+ * practice) is copied in as bytes; the expiry, the same instant for every part of an answer, is
  * formatted once per answer instead of once per part.
  */
 @RegisterForReflection
@@ -43,10 +43,10 @@ public final class PartDescriptorJson extends StdSerializer<PartDescriptor> {
     gen.writeNumber(part.partNumber());
     if (part.url() != null) {
       gen.writeFieldName(URL);
-      byte[] ascii = asciiOrNull(part.url());
-      if (ascii != null && gen instanceof UTF8JsonGenerator) {
-        gen.writeUTF8String(ascii, 0, ascii.length);
-      } else { // writers and token buffers take no bytes; Jackson writes non-ASCII its own way
+      byte[] verbatim = verbatimOrNull(part.url());
+      if (verbatim != null && gen instanceof UTF8JsonGenerator) {
+        gen.writeRawUTF8String(verbatim, 0, verbatim.length);
+      } else { // writers and token buffers take no bytes; Jackson escapes its own way
         gen.writeString(part.url());
       }
     }
@@ -61,10 +61,19 @@ public final class PartDescriptorJson extends StdSerializer<PartDescriptor> {
     gen.writeEndObject();
   }
 
-  /** The text's bytes when it is all ASCII (as presigned URLs are), else null. */
-  private static byte[] asciiOrNull(String text) {
+  /**
+   * The text's bytes when it is ASCII that JSON writes as is (no control character, quote or
+   * backslash), as presigned URLs are; else null.
+   */
+  private static byte[] verbatimOrNull(String text) {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    return utf8.length == text.length() ? utf8 : null;
+    for (byte b : utf8) {
+      // Negative bytes (non-ASCII) are below 0x20 too.
+      if (b < 0x20 || b == '"' || b == '\\') {
+        return null;
+      }
+    }
+    return utf8;
   }
 
   /**

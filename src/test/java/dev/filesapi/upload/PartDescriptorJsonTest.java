@@ -43,6 +43,14 @@ class PartDescriptorJsonTest {
         new PartDescriptor(0, "http://h/a\"b\\c\u0001d\u00e9e\u20acf\ud83d\ude00", 0, 1, EXPIRY));
   }
 
+  /** Each character that must not be copied verbatim, alone in an otherwise plain URL. */
+  @Test
+  void escapesEachSuchCharacterAlone() throws Exception {
+    for (String odd : List.of("\"", "\\", "\u0000", "\u001f", "\n", "\u00e9", "\u20ac", "\u007f")) {
+      assertSame(new PartDescriptor(2, "http://h/k?a=" + odd + "&b=c", 0, 1, EXPIRY));
+    }
+  }
+
   @Test
   void leavesOutNullsAsTheServiceDoes() throws Exception {
     assertSame(new PartDescriptor(1, null, 5, 6, null));
