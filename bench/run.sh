@@ -5,6 +5,8 @@
 #   bench/run.sh --smoke         a few iterations of everything (< 2 min): target/bench/smoke.json
 #   bench/run.sh --jmh [ARGS]    JMH micro-benchmarks; ARGS go to JMH (e.g. -f 1 -wi 3 -i 5 Presign)
 #   bench/run.sh --jfr           full run with a JFR recording of the service: target/bench/service.jfr
+#   bench/run.sh --profile[=EVENT]  with async-profiler (from Maven Central) as the service's agent:
+#                                target/bench/service-EVENT.collapsed (EVENT: itimer (default), wall, alloc)
 #   bench/run.sh --phases=initiate,complete,small,throughput   only these parts (default: all)
 #
 # Builds what is missing or stale: the packaged application (target/quarkus-app) and the
@@ -16,10 +18,13 @@ cd "$(dirname "$0")/.."
 mode=service
 args=()
 jfr=false
+profile=
 for arg in "$@"; do
   case "$arg" in
     --jmh) mode=jmh ;;
     --jfr) jfr=true ;;
+    --profile) profile=itimer ;;
+    --profile=*) profile="${arg#--profile=}" ;;
     *) args+=("$arg") ;;
   esac
 done
@@ -54,6 +59,16 @@ for opt in ${BENCH_SERVICE_JVM-$image_jvm}; do service_jvm+=("--service-jvm=$opt
 if [ "$jfr" = true ]; then
   mkdir -p target/bench
   service_jvm+=("--service-jvm=-XX:StartFlightRecording=filename=$PWD/target/bench/service.jfr,settings=profile")
+fi
+if [ -n "$profile" ]; then
+  # async-profiler's Linux x64 build, as Maven Central serves it (the jar holds the agent library).
+  ap_version=3.0
+  ap_jar="$HOME/.m2/repository/tools/profiler/async-profiler/$ap_version/async-profiler-$ap_version-linux-x64.jar"
+  [ -e "$ap_jar" ] || "${mvn[@]}" dependency:get -Dtransitive=false \
+    "-Dartifact=tools.profiler:async-profiler:$ap_version:jar:linux-x64"
+  mkdir -p target/bench/async-profiler
+  (cd target/bench/async-profiler && jar xf "$ap_jar" linux-x64/libasyncProfiler.so)
+  service_jvm+=("--service-jvm=-agentpath:$PWD/target/bench/async-profiler/linux-x64/libasyncProfiler.so=start,event=$profile,interval=1ms,threads,collapsed,file=$PWD/target/bench/service-$profile.collapsed")
 fi
 exec java -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "$cp" dev.filesapi.bench.ServiceBench ${args[@]+"${args[@]}"} ${service_jvm[@]+"${service_jvm[@]}"}
