@@ -71,4 +71,5 @@ if [ -n "$profile" ]; then
   service_jvm+=("--service-jvm=-agentpath:$PWD/target/bench/async-profiler/linux-x64/libasyncProfiler.so=start,event=$profile,interval=1ms,threads,collapsed,file=$PWD/target/bench/service-$profile.collapsed")
 fi
 exec java -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "$cp" dev.filesapi.bench.ServiceBench ${args[@]+"${args[@]}"} ${service_jvm[@]+"${service_jvm[@]}"}
+  -cp "$cp" dev.filesapi.bench.ServiceBench ${args[@]+"${args[@]}"} ${service_jvm[@]+"${service_jvm[@]}"} \
+  "--image-jvm=$image_jvm"

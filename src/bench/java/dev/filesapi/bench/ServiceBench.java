@@ -77,6 +77,7 @@ public final class ServiceBench {
   private final Path jar;
   private final Path out;
   private final List<String> serviceJvmOptions;
+  private final List<String> imageJvmOptions;
   private final ObjectNode results = JSON.createObjectNode();
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -93,7 +94,13 @@ public final class ServiceBench {
   private Path work;
 
   private ServiceBench(
-      boolean smoke, Path jar, Path out, List<String> serviceJvmOptions, List<String> phases) {
+      boolean smoke,
+      Path jar,
+      Path out,
+      List<String> serviceJvmOptions,
+      List<String> imageJvmOptions,
+      List<String> phases) {
+    this.imageJvmOptions = imageJvmOptions;
     this.phases = phases;
     this.smoke = smoke;
     this.jar = jar;
@@ -107,6 +114,7 @@ public final class ServiceBench {
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
     Path out = null;
     List<String> jvm = new ArrayList<>();
+    List<String> image = List.of();
     List<String> phases = List.of("initiate", "complete", "small", "throughput");
     for (String arg : args) {
       if (arg.equals("--smoke")) {
@@ -119,6 +127,8 @@ public final class ServiceBench {
         phases = List.of(arg.substring(9).split(","));
       } else if (arg.startsWith("--service-jvm=")) {
         jvm.add(arg.substring(14));
+      } else if (arg.startsWith("--image-jvm=")) {
+        image = List.of(arg.substring(12).trim().split("\\s+"));
       } else {
         throw new IllegalArgumentException("unknown argument " + arg);
       }
@@ -126,7 +136,7 @@ public final class ServiceBench {
     if (out == null) {
       out = Path.of(smoke ? "target/bench/smoke.json" : "bench/results/latest.json");
     }
-    ServiceBench bench = new ServiceBench(smoke, jar, out, jvm, phases);
+    ServiceBench bench = new ServiceBench(smoke, jar, out, jvm, image, phases);
     int status = 1;
     try {
       bench.run();
@@ -399,6 +409,8 @@ public final class ServiceBench {
     rss.put("max", round(allRss.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
     rss.put("samples", allRss.size());
     rss.put("jvm_options", String.join(" ", serviceJvmOptions));
+    // Only the options the JVM image ships give the RSS the target is about.
+    rss.put("image_jvm_options", serviceJvmOptions.equals(imageJvmOptions));
     node.put(
         "note",
         "Each round trip: initiate (1 KiB file, unique name) + PUT of its one part to the"
