@@ -32,11 +32,11 @@ public class RequestLog {
 
   @ServerResponseFilter
   public void finish(ContainerRequestContext request, ContainerResponseContext response) {
-    Object started = request.getProperty(STARTED);
-    long millis = started == null ? -1 : (System.nanoTime() - (long) started) / 1_000_000;
     if (!LOG.isInfoEnabled()) {
       return;
     }
+    Object started = request.getProperty(STARTED);
+    long millis = started == null ? -1 : (System.nanoTime() - (long) started) / 1_000_000;
     String organization = caller.organizationIdIfKnown().orElse("-");
     MDC.put("org", organization);
     try {
