@@ -129,7 +129,7 @@ public final class ServiceBench {
       } else if (arg.startsWith("--service-jvm=")) {
         jvm.add(arg.substring(14));
       } else if (arg.startsWith("--image-jvm=")) {
-        image = List.of(arg.substring(12).trim().split("\\s+"));
+        image = Stream.of(arg.substring(12).split("\\s+")).filter(o -> !o.isEmpty()).toList();
       } else {
         throw new IllegalArgumentException("unknown argument " + arg);
       }
