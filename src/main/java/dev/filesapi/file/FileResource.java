@@ -15,10 +15,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -38,11 +42,15 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
     content =
         @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class FileResource {
+  private static final int MAX_ITEMS_PER_SHARD = 1000;
+
   private final FileService files;
+  private final FileListing listing;
   private final Caller caller;
 
-  FileResource(FileService files, Caller caller) {
+  FileResource(FileService files, FileListing listing, Caller caller) {
     this.files = files;
+    this.listing = listing;
     this.caller = caller;
   }
 
@@ -51,22 +59,56 @@ public class FileResource {
   @Operation(
       summary = "List files",
       description =
-          "All files in a stable order (oldest first). With max_items_per_shard (1–1000) the list is"
-              + " cut into shards of that size and shard_index picks one; -1 (default) returns all.")
-  @APIResponse(responseCode = "200", description = "A JSON array of file records")
+          "All files in a stable order (oldest first), written as they are read: -1 in"
+              + " shard_index or max_items_per_shard (the default) returns the whole list,"
+              + " however long. Otherwise the list is cut into shards of max_items_per_shard"
+              + " (1–1000) records and shard_index (default 0 then) picks one; a shard past the"
+              + " end is []. file_index is each record's position in the list as requested.")
+  @APIResponse(
+      responseCode = "200",
+      description = "A JSON array of file records",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(type = SchemaType.ARRAY, implementation = FileRecord.class)))
   @APIResponse(
       responseCode = "400",
       description = "validation_failed",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public List<FileRecord> list(
-      @QueryParam("shard_index") @Schema(defaultValue = "0") String shardIndex,
-      @QueryParam("max_items_per_shard") @Schema(defaultValue = "-1") String maxItemsPerShard,
+  public Response list(
+      @QueryParam("shard_index")
+          @Schema(
+              defaultValue = "-1",
+              description = "-1: the whole list; otherwise the shard to return (0 when omitted)")
+          String shardIndex,
+      @QueryParam("max_items_per_shard")
+          @Schema(defaultValue = "-1", description = "-1: the whole list; otherwise 1–1000")
+          String maxItemsPerShard,
       @QueryParam("file_type") String fileType) {
-    return files.list(
-        caller.organizationId(),
-        Optional.ofNullable(fileType).filter(type -> !type.isEmpty()),
-        QueryParams.intParam("shard_index", shardIndex, 0, 0, Integer.MAX_VALUE),
-        QueryParams.intParam("max_items_per_shard", maxItemsPerShard, -1, -1, 1000));
+    int maxItems =
+        QueryParams.intParam("max_items_per_shard", maxItemsPerShard, -1, -1, MAX_ITEMS_PER_SHARD);
+    if (maxItems == 0) {
+      throw ApiException.validation(
+          "max_items_per_shard", "must be -1 (all) or between 1 and " + MAX_ITEMS_PER_SHARD);
+    }
+    int shard =
+        QueryParams.intParam(
+            "shard_index", shardIndex, maxItems == -1 ? -1 : 0, -1, Integer.MAX_VALUE);
+    if (maxItems == -1 && shard > 0) {
+      throw ApiException.validation(
+          "shard_index", "must be -1 or 0 when max_items_per_shard is -1 (the whole list)");
+    }
+    FileListing.Range range =
+        shard == -1 || maxItems == -1
+            ? FileListing.Range.ALL
+            : FileListing.Range.shard(shard, maxItems);
+    return Response.ok(
+            listing.list(
+                caller.organizationId(),
+                Optional.ofNullable(fileType).filter(type -> !type.isEmpty()),
+                range),
+            MediaType.APPLICATION_JSON_TYPE)
+        .build();
   }
 
   @GET
@@ -126,14 +168,17 @@ public class FileResource {
   @DELETE
   @Path("/delete/{file_id: .+}")
   @Operation(summary = "Delete a file", description = "Removes the object and the record.")
-  @APIResponse(responseCode = "200", description = "Deleted")
+  @APIResponse(
+      responseCode = "200",
+      description = "Deleted",
+      content = @Content(schema = @Schema(implementation = DeleteResponse.class)))
   @APIResponse(
       responseCode = "404",
       description = "not_found",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public Map<String, Object> delete(@PathParam("file_id") String fileId) {
+  public DeleteResponse delete(@PathParam("file_id") String fileId) {
     files.delete(caller.organizationId(), fileId);
-    return Map.of("file_id", fileId, "deleted", true);
+    return new DeleteResponse(true, fileId, true);
   }
 
   @POST
@@ -151,9 +196,64 @@ public class FileResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "413",
-      description = "payload_too_large",
+      description = "invalid_file_size: over 512 MB",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse upload(@RestForm(FileUpload.ALL) List<FileUpload> parts) {
+    FileUpload part = onlyFilePart(parts);
+    return files.uploadWhole(
+        caller.organizationId(), part.fileName(), fileTypeOf(part), part.uploadedFile());
+  }
+
+  @POST
+  @Path("/base64")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Operation(
+      summary = "Upload a small file sent as base64 text",
+      description =
+          "As POST /files, but the one file part (`file`) holds the file's bytes as base64 text,"
+              + " as the source API's clients send it: standard or URL-safe alphabet, padding"
+              + " optional, whitespace and line breaks ignored. The text is decoded as it is read"
+              + " from the spooled form, never held in memory; up to 512 MB once decoded.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The stored file",
+      content = @Content(schema = @Schema(implementation = SimpleUploadResponse.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "invalid_base64: the part is not base64 text; validation_failed: no file part",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "413",
+      description = "invalid_file_size: over 512 MB once decoded",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  public SimpleUploadResponse uploadBase64(@RestForm(FileUpload.ALL) List<FileUpload> parts)
+      throws IOException {
+    FileUpload part = onlyFilePart(parts);
+    String fileType = fileTypeOf(part);
+    java.nio.file.Path decoded = Files.createTempFile("files-base64-", ".bin");
+    try {
+      try (InputStream text = Files.newInputStream(part.uploadedFile());
+          OutputStream bytes = Files.newOutputStream(decoded)) {
+        Base64Stream.decode(text, bytes, FileService.MAX_SIMPLE_UPLOAD_BYTES);
+      } catch (Base64Stream.InvalidBase64Exception e) {
+        throw new ApiException(
+            400,
+            "invalid_base64",
+            "The file part is not base64 text: " + e.getMessage(),
+            List.of(new Problem.FieldError("file", e.getMessage())),
+            null,
+            null);
+      } catch (Base64Stream.TooLargeException e) {
+        throw FileService.fileTooLargeForSimpleUpload();
+      }
+      return files.uploadWhole(caller.organizationId(), part.fileName(), fileType, decoded);
+    } finally {
+      Files.deleteIfExists(decoded);
+    }
+  }
+
+  /** The one part of a form that carries a file (a filename), with a valid name. */
+  private static FileUpload onlyFilePart(List<FileUpload> parts) {
     List<FileUpload> withFiles =
         parts == null ? List.of() : parts.stream().filter(p -> p.fileName() != null).toList();
     if (withFiles.size() != 1) {
@@ -162,12 +262,16 @@ public class FileResource {
     }
     FileUpload part = withFiles.get(0);
     FileNaming.requireValidFilename("filename", part.fileName());
+    return part;
+  }
+
+  /** The part's Content-Type, application/octet-stream when it has none. */
+  private static String fileTypeOf(FileUpload part) {
     String fileType =
         part.contentType() == null || part.contentType().isBlank()
             ? MediaType.APPLICATION_OCTET_STREAM
             : part.contentType();
     FileNaming.requireValidMimeType("content_type", fileType);
-    return files.uploadWhole(
-        caller.organizationId(), part.fileName(), fileType, part.uploadedFile());
+    return fileType;
   }
 }

@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -35,8 +33,6 @@ public class FileService {
 
   /** Largest file accepted by the simple form upload: 512 MB. */
   public static final long MAX_SIMPLE_UPLOAD_BYTES = 512_000_000L;
-
-  private static final int MAX_ITEMS_PER_SHARD = 1000;
 
   private final StorageBackend storage;
   private final StorageKeys keys;
@@ -88,38 +84,6 @@ public class FileService {
       LOG.warnf(
           "could not delete replaced object %s; it is orphaned: %s", storageKey, e.getMessage());
     }
-  }
-
-  @Transactional(Transactional.TxType.SUPPORTS)
-  public List<FileRecord> list(
-      String organizationId, Optional<String> fileType, int shardIndex, int maxItemsPerShard) {
-    if (maxItemsPerShard != -1
-        && (maxItemsPerShard < 1 || maxItemsPerShard > MAX_ITEMS_PER_SHARD)) {
-      throw ApiException.validation(
-          "max_items_per_shard", "must be -1 (all) or between 1 and " + MAX_ITEMS_PER_SHARD);
-    }
-    if (shardIndex < 0 || (maxItemsPerShard == -1 && shardIndex > 0)) {
-      throw ApiException.validation(
-          "shard_index", "must be 0 when max_items_per_shard is -1, and never negative");
-    }
-    String query =
-        "organizationId = :org"
-            + (fileType.isPresent() ? " and fileType = :type" : "")
-            + " order by createdAt, fileUid";
-    var parameters = io.quarkus.panache.common.Parameters.with("org", organizationId);
-    fileType.ifPresent(type -> parameters.and("type", type));
-    var found = StoredFile.<StoredFile>find(query, parameters);
-    long first = 0;
-    if (maxItemsPerShard > 0) {
-      first = (long) shardIndex * maxItemsPerShard;
-      found.range((int) first, (int) (first + maxItemsPerShard - 1));
-    }
-    List<FileRecord> records = new ArrayList<>();
-    long index = first;
-    for (StoredFile file : found.list()) {
-      records.add(FileRecord.of(file, index++));
-    }
-    return records;
   }
 
   @Transactional(Transactional.TxType.SUPPORTS)
@@ -196,15 +160,7 @@ public class FileService {
       throw new IllegalStateException("spooled upload vanished", e);
     }
     if (size > MAX_SIMPLE_UPLOAD_BYTES) {
-      throw new ApiException(
-          413,
-          "payload_too_large",
-          "The simple upload takes files up to "
-              + MAX_SIMPLE_UPLOAD_BYTES
-              + " bytes; use initiate for larger ones",
-          null,
-          null,
-          null);
+      throw fileTooLargeForSimpleUpload();
     }
     Quotas.requireFileSize(
         QuarkusTransaction.requiringNew().call(() -> quotas.of(organizationId)), size);
@@ -228,6 +184,19 @@ public class FileService {
     }
     registration.replacedStorageKey().ifPresent(this::discardObject);
     return new SimpleUploadResponse(true, file.fileId, file.fileUid);
+  }
+
+  /** A file over the simple upload's limit: one problem, the code the source API's clients read. */
+  public static ApiException fileTooLargeForSimpleUpload() {
+    return new ApiException(
+        413,
+        "invalid_file_size",
+        "The simple upload takes files up to "
+            + MAX_SIMPLE_UPLOAD_BYTES
+            + " bytes; use initiate for larger ones",
+        null,
+        null,
+        null);
   }
 
   private static StoredFile require(String organizationId, String fileId) {

@@ -830,7 +830,7 @@ class HostileInputTest {
           validation(
               "uploads status " + value, new Req("GET", UPLOADS + "?status=" + value), "status"));
     }
-    for (String value : List.of("-1", "abc", "2147483648", "1.5", "-2147483649", "%20")) {
+    for (String value : List.of("-2", "abc", "2147483648", "1.5", "-2147483649", "%20")) {
       cases.add(
           validation(
               "metadata shard_index " + value,
@@ -1408,6 +1408,25 @@ class HostileInputTest {
     assertThat(code.isTextual()).as(description).isTrue();
     assertThat(code.asText()).as(description).isNotBlank();
     assertThat(json.path("status").asInt()).as(description).isEqualTo(res.status);
+    // The source API's clients read errors[].code: every body has at least one entry, each with
+    // a code and a message; validation gives one entry per field, anything else exactly one
+    // entry whose code is the problem's.
+    JsonNode errors = json.path("errors");
+    assertThat(errors.isArray()).as(description + ": errors").isTrue();
+    assertThat(errors.size()).as(description + ": errors").isPositive();
+    errors.forEach(
+        e -> {
+          assertThat(e.path("code").asText()).as(description + ": errors[].code").isNotBlank();
+          assertThat(e.path("message").asText())
+              .as(description + ": errors[].message")
+              .isNotBlank();
+        });
+    if (!"validation_failed".equals(code.asText())) {
+      assertThat(errors.size()).as(description + ": one error entry").isEqualTo(1);
+      assertThat(errors.get(0).path("code").asText())
+          .as(description + ": errors[0].code")
+          .isEqualTo(code.asText());
+    }
     if (c.codes() != null) {
       Set<String> codes =
           c.codes().stream().filter(s -> !s.startsWith("field:")).collect(Collectors.toSet());

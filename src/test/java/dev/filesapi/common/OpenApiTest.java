@@ -59,6 +59,31 @@ class OpenApiTest {
         .isEqualTo(states);
   }
 
+  /** What the source API's clients read is in the manual: errors[].code, is_valid, base64. */
+  @Test
+  void documentShowsErrorCodesTheDeleteAnswerAndTheBase64Upload() {
+    JsonPath document = given().accept("application/json").get("/q/openapi").jsonPath();
+    assertThat(document.getMap("components.schemas.ProblemError.properties"))
+        .containsKeys("code", "field", "message");
+    assertThat(document.getList("components.schemas.ProblemError.required"))
+        .contains("code", "message");
+    assertThat(document.getString("components.schemas.Problem.properties.errors.items.$ref"))
+        .endsWith("/ProblemError");
+    assertThat(document.getMap("components.schemas.DeleteResponse.properties"))
+        .containsKeys("is_valid", "file_id", "deleted");
+    assertThat(
+            document.getMap(
+                "paths.'/v1/files/base64'.post.requestBody.content.'multipart/form-data'"))
+        .isNotNull();
+    assertThat(document.getMap("paths.'/v1/files/base64'.post.responses"))
+        .containsKeys("200", "400", "413");
+    assertThat(
+            document.getString(
+                "paths.'/v1/files/metadata'.get.responses.'200'.content.'application/json'"
+                    + ".schema.type"))
+        .isEqualTo("array");
+  }
+
   @Test
   void swaggerUiIsServed() {
     given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));

@@ -30,6 +30,8 @@ class FileDeleteTest {
 
     assertThat(deleted.statusCode()).as(deleted.asString()).isEqualTo(200);
     assertThat(deleted.jsonPath().getString("file_id")).isEqualTo(name);
+    assertThat(deleted.jsonPath().getBoolean("is_valid")).isTrue();
+    assertThat(deleted.jsonPath().getBoolean("deleted")).isTrue();
     FileClient.assertNotFound(FileClient.metadata(KEY, name));
     FileClient.assertNotFound(FileClient.downloadResponse(KEY, name));
     assertThat(FileClient.objectExists(key)).isFalse();

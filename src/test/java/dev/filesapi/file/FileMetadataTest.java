@@ -132,7 +132,7 @@ class FileMetadataTest {
     "-2, 0, max_items_per_shard",
     "1.5, 0, max_items_per_shard",
     "99999999999, 0, max_items_per_shard",
-    "2, -1, shard_index",
+    "2, -2, shard_index",
     "2, x, shard_index",
     "-1, 1, shard_index"
   })

@@ -3,8 +3,7 @@ package dev.filesapi.packaged;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.embedded.EmbeddedDatabase;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.filesapi.support.PackagedApp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,32 +68,15 @@ class StorageConfigurationIT {
   private record Started(int exitCode, String log) {}
 
   private static Started start(String... settings) throws Exception {
-    String jar = System.getProperty("files.app.jar", "target/quarkus-app/quarkus-run.jar");
-    assertThat(Path.of(jar)).exists();
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-Dquarkus.http.port=0");
-    command.add("-Dfiles.embedded=false");
-    command.add("-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl());
-    command.add("-Dquarkus.datasource.username=" + database.username());
-    command.add("-Dquarkus.datasource.password=" + database.password());
-    command.add("-Dfiles.storage.bucket=configuration-test");
-    command.add("-Dquarkus.s3.aws.region=us-east-1");
-    command.addAll(List.of(settings));
-    command.add("-jar");
-    command.add(jar);
-    Path log = Files.createTempFile("storage-configuration-", ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    // No Application Default Credentials, and no probing for a metadata server.
-    builder.environment().remove("GOOGLE_APPLICATION_CREDENTIALS");
-    builder.environment().put("NO_GCE_CHECK", "true");
-    Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
-      throw new AssertionError(
-          "the service started instead of refusing:\n" + Files.readString(log));
+    List<String> options = new ArrayList<>(PackagedApp.databaseSettings(database));
+    options.add("-Dfiles.storage.bucket=configuration-test");
+    options.add("-Dquarkus.s3.aws.region=us-east-1");
+    options.addAll(List.of(settings));
+    PackagedApp app = PackagedApp.start("storage-configuration-", options);
+    if (!app.process().waitFor(120, TimeUnit.SECONDS)) {
+      app.close();
+      throw new AssertionError("the service started instead of refusing:\n" + app.log());
     }
-    return new Started(process.exitValue(), Files.readString(log));
+    return new Started(app.process().exitValue(), app.log());
   }
 }

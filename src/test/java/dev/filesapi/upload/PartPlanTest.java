@@ -31,6 +31,10 @@ class PartPlanTest {
         Arguments.of(8 * MIB, DEFAULT_PART_SIZE, DEFAULT_PART_SIZE, 1),
         Arguments.of(8 * MIB + 1, DEFAULT_PART_SIZE, DEFAULT_PART_SIZE, 2),
         Arguments.of(5 * MIB - 1, 5 * MIB, 5 * MIB, 1),
+        // FILES_UPLOAD_PART_SIZE=400M plans as the source service does: 500 MiB in 2 parts.
+        Arguments.of(500 * MIB, 400 * MIB, 400 * MIB, 2),
+        Arguments.of(800 * MIB, 400 * MIB, 400 * MIB, 2),
+        Arguments.of(800 * MIB + 1, 400 * MIB, 400 * MIB, 3),
         Arguments.of(5 * MIB, 5 * MIB, 5 * MIB, 1),
         Arguments.of(5 * MIB + 1, 5 * MIB, 5 * MIB, 2),
         Arguments.of(10_000 * DEFAULT_PART_SIZE - 1, DEFAULT_PART_SIZE, DEFAULT_PART_SIZE, 10_000),

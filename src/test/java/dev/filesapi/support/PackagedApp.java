@@ -1,0 +1,161 @@
+package dev.filesapi.support;
+
+import dev.filesapi.embedded.EmbeddedDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged application ({@code files.app.jar}, the fast-jar failsafe passes) run as a child
+ * process on a port it picks itself ({@code quarkus.http.port=0}), without the embedded default,
+ * its console (stdout and stderr) going to a temporary file.
+ */
+public final class PackagedApp implements AutoCloseable {
+  /** Quarkus' start line, plain or inside a JSON log record: the port actually bound. */
+  private static final Pattern LISTENING =
+      Pattern.compile("Listening on: https?://[^\\s\",]*:(\\d+)");
+
+  /** How much of the log a failure message carries: its end, where the cause usually is. */
+  private static final int LOG_TAIL_CHARS = 40_000;
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final Process process;
+  private final Path log;
+
+  private PackagedApp(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** The settings pointing the application at this database. */
+  public static List<String> databaseSettings(EmbeddedDatabase database) {
+    return List.of(
+        "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
+        "-Dquarkus.datasource.username=" + database.username(),
+        "-Dquarkus.datasource.password=" + database.password());
+  }
+
+  /**
+   * Starts {@code java <options> -jar <jar>} with this JVM's java. The options come after the
+   * defaults (a free port, no embedded default), so they can override them.
+   */
+  public static PackagedApp start(String logPrefix, List<String> options) throws IOException {
+    String jar = System.getProperty("files.app.jar", "target/quarkus-app/quarkus-run.jar");
+    if (!Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException(jar + " is missing: package the application first");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-Dquarkus.http.port=0");
+    command.add("-Dfiles.embedded=false");
+    command.addAll(options);
+    command.add("-jar");
+    command.add(jar);
+    Path log = Files.createTempFile(logPrefix, ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // No Application Default Credentials, and no probing for a metadata server.
+    builder.environment().remove("GOOGLE_APPLICATION_CREDENTIALS");
+    builder.environment().put("NO_GCE_CHECK", "true");
+    return new PackagedApp(builder.start(), log);
+  }
+
+  /**
+   * Waits, polling until the deadline, for the start line to name the port and then for {@code
+   * /q/health/ready} to answer 200; returns the base URI. Fails, with the log, if the process exits
+   * or the deadline passes first.
+   */
+  public URI awaitReady(Duration timeout) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    Integer port = null;
+    int lastStatus = -1;
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the service exited during start-up\n" + report());
+      }
+      if (port == null) {
+        Matcher listening = LISTENING.matcher(log());
+        if (listening.find()) {
+          port = Integer.valueOf(listening.group(1));
+        }
+      }
+      if (port != null) {
+        URI base = URI.create("http://127.0.0.1:" + port);
+        try {
+          lastStatus =
+              HTTP.send(
+                      HttpRequest.newBuilder(base.resolve("/q/health/ready"))
+                          .timeout(Duration.ofSeconds(5))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
+          if (lastStatus == 200) {
+            return base;
+          }
+        } catch (IOException notAnsweringYet) {
+          // keep polling
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "the service was not ready within "
+            + timeout
+            + (port == null
+                ? " (no port in its log)"
+                : " (last readiness status " + lastStatus + ")")
+            + "\n"
+            + report());
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** Everything the process printed so far. */
+  public String log() throws IOException {
+    return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+  }
+
+  /** Whether the process runs, and the end of its log: for failure messages. */
+  public String report() {
+    String state = process.isAlive() ? "running" : "exited with status " + process.exitValue();
+    String text;
+    try {
+      text = log();
+    } catch (IOException e) {
+      text = "(could not read " + log + ": " + e + ")";
+    }
+    String shown =
+        text.length() <= LOG_TAIL_CHARS
+            ? text
+            : "[… "
+                + (text.length() - LOG_TAIL_CHARS)
+                + " characters before …]\n"
+                + text.substring(text.length() - LOG_TAIL_CHARS);
+    return "--- service (pid " + process.pid() + ", " + state + "), log " + log + " ---\n" + shown;
+  }
+
+  /** Stops the process: SIGTERM, then SIGKILL if it has not ended within 20 seconds. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+}
