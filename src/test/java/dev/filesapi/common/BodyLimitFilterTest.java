@@ -1,12 +1,23 @@
 package dev.filesapi.common;
 
 import static dev.filesapi.support.Api.api;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** JSON bodies over files.http.max-json-body-size (4 MiB) are refused before parsing. */
 @QuarkusTest
@@ -36,5 +47,44 @@ class BodyLimitFilterTest {
         .statusCode(400)
         .body("code", equalTo("validation_failed"))
         .body("errors[0].field", equalTo("filename"));
+  }
+
+  /**
+   * A body declared over quarkus.http.limits.max-body-size is refused before it is read, with a
+   * problem body (the HTTP layer's own 413 is empty) and the connection closed.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "/v1/files, multipart/form-data; boundary=x, invalid_file_size",
+    "/v1/files/base64, multipart/form-data; boundary=x, invalid_file_size",
+    "/v1/files/uploads/initiate, application/json, payload_too_large"
+  })
+  void bodyDeclaredOverTheHttpLimitIsAProblem(String path, String type, String code)
+      throws IOException {
+    try (Socket socket = new Socket("localhost", RestAssured.port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                  + FilesTestResource.API_KEY
+                  + "\r\nContent-Type: "
+                  + type
+                  + "\r\nContent-Length: 800000000\r\n\r\n--x\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 413");
+      assertThat(answer.toLowerCase()).contains("content-type: application/problem+json");
+      JsonNode problem =
+          new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      assertThat(problem.path("code").asText()).isEqualTo(code);
+      assertThat(problem.path("status").asInt()).isEqualTo(413);
+      assertThat(problem.path("errors")).hasSize(1);
+      assertThat(problem.path("errors").get(0).path("code").asText()).isEqualTo(code);
+    }
   }
 }
