@@ -1,10 +1,13 @@
 package dev.filesapi.embedded;
 
+import io.quarkus.runtime.Application;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -20,6 +23,9 @@ public final class EmbeddedDefaults {
   static final String STORE = "files.embedded.store";
   static final String KEY_FILE = "files.embedded.key-file";
   private static final String BUCKET = "files";
+
+  /** Longer than any drain delay plus shutdown timeout one would configure. */
+  private static final Duration MAX_WAIT_FOR_SERVICE = Duration.ofSeconds(90);
 
   private EmbeddedDefaults() {}
 
@@ -38,7 +44,7 @@ public final class EmbeddedDefaults {
       System.setProperty("quarkus.datasource.username", database.username());
       System.setProperty("quarkus.datasource.password", database.password());
       System.setProperty(DATABASE, database.jdbcUrl());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(database)));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAfterTheService(database)));
     }
 
     if (setting("files.storage.bucket") == null) {
@@ -58,7 +64,13 @@ public final class EmbeddedDefaults {
           "quarkus.s3.aws.credentials.static-provider.access-key-id", store.accessKey());
       System.setProperty("quarkus.s3.aws.credentials.static-provider.secret-access-key", secret);
       System.setProperty(STORE, store.endpoint() + " (" + objects.toAbsolutePath() + ")");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(store)));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeAfterTheService(store)));
+    }
+
+    // Someone trying the service on a console stops it with Ctrl+C: no drain delay (there is no
+    // load balancer to drain); requests in flight still finish (quarkus.shutdown.timeout).
+    if (setting("quarkus.shutdown.delay") == null) {
+      System.setProperty("quarkus.shutdown.delay", "0S");
     }
 
     // A person runs the embedded default on a console: plain log lines, not JSON.
@@ -95,6 +107,26 @@ public final class EmbeddedDefaults {
       value = System.getenv(property.toUpperCase().replaceAll("[^A-Z0-9]", "_"));
     }
     return value == null || value.isBlank() ? null : value;
+  }
+
+  /**
+   * Stops an embedded part once the service has stopped: JVM shutdown hooks run at the same time as
+   * the service's own graceful shutdown, and requests still in flight need the database and the
+   * store until they have answered. Waits at most {@link #MAX_WAIT_FOR_SERVICE}.
+   */
+  private static void closeAfterTheService(AutoCloseable closeable) {
+    Application service = ApplicationLifecycleManager.getCurrentApplication();
+    if (service != null) {
+      Thread waiter = new Thread(service::awaitShutdown, "embedded-await-service-stop");
+      waiter.setDaemon(true);
+      waiter.start();
+      try {
+        waiter.join(MAX_WAIT_FOR_SERVICE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    closeQuietly(closeable);
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

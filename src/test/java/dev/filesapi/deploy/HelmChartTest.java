@@ -97,6 +97,17 @@ class HelmChartTest {
     assertThat(config.at("/QUARKUS_S3_AWS_REGION").asText()).isEqualTo("us-east-1");
     assertThat(config.at("/FILES_UPLOAD_PART_SIZE").asText()).isEqualTo("8M");
 
+    // Shutdown: preStop sleep, then the service's drain delay and shutdown timeout, all within
+    // the grace period.
+    assertThat(container.at("/lifecycle/preStop/exec/command/0").asText()).isEqualTo("sleep");
+    int preStop = container.at("/lifecycle/preStop/exec/command/1").asInt();
+    assertThat(preStop).isEqualTo(5);
+    assertThat(config.at("/QUARKUS_SHUTDOWN_DELAY").asText()).isEqualTo("5s");
+    assertThat(config.at("/QUARKUS_SHUTDOWN_TIMEOUT").asText()).isEqualTo("30s");
+    assertThat(pod.at("/terminationGracePeriodSeconds").asInt())
+        .isGreaterThan(preStop + 5 + 30)
+        .isEqualTo(45);
+
     JsonNode annotations = deployment.at("/spec/template/metadata/annotations");
     assertThat(annotations.at("/prometheus.io~1scrape").asText()).isEqualTo("true");
     assertThat(annotations.at("/prometheus.io~1path").asText()).isEqualTo("/q/metrics");

@@ -96,15 +96,8 @@ class PackagedListingIT {
     List<String> options = new ArrayList<>();
     options.add("-Xmx64m");
     options.addAll(PackagedApp.databaseSettings(database));
-    options.add("-Dfiles.storage.bucket=" + BUCKET);
+    options.addAll(PackagedApp.storeSettings(store, BUCKET));
     options.add("-Dfiles.bootstrap.api-key=" + API_KEY);
-    options.add("-Dquarkus.s3.endpoint-override=" + store.endpoint());
-    options.add("-Dquarkus.s3.path-style-access=true");
-    options.add("-Dquarkus.s3.aws.region=us-east-1");
-    options.add("-Dquarkus.s3.aws.credentials.type=static");
-    options.add("-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + store.accessKey());
-    options.add(
-        "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + store.secretKey());
     // Plain log lines: the log goes into failure messages.
     options.add("-Dquarkus.log.console.json.enabled=false");
     app = PackagedApp.start("packaged-listing-", options);

@@ -1,6 +1,7 @@
 package dev.filesapi.support;
 
 import dev.filesapi.embedded.EmbeddedDatabase;
+import dev.filesapi.embedded.EmbeddedStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +48,18 @@ public final class PackagedApp implements AutoCloseable {
         "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
         "-Dquarkus.datasource.username=" + database.username(),
         "-Dquarkus.datasource.password=" + database.password());
+  }
+
+  /** The settings pointing the application at this S3 server's bucket. */
+  public static List<String> storeSettings(EmbeddedStore store, String bucket) {
+    return List.of(
+        "-Dfiles.storage.bucket=" + bucket,
+        "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
+        "-Dquarkus.s3.path-style-access=true",
+        "-Dquarkus.s3.aws.region=us-east-1",
+        "-Dquarkus.s3.aws.credentials.type=static",
+        "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + store.accessKey(),
+        "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + store.secretKey());
   }
 
   /**
