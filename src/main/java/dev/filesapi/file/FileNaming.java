@@ -22,7 +22,10 @@ public final class FileNaming {
 
   private FileNaming() {}
 
-  /** 1–1024 bytes of UTF-8 without control characters (stored as given, never a storage key). */
+  /**
+   * 1–1024 bytes of UTF-8 without control or format characters (stored as given, never a storage
+   * key).
+   */
   public static void requireValidFilename(String field, String filename) {
     if (filename == null || filename.isEmpty()) {
       throw ApiException.validation(field, "must not be empty");
@@ -36,6 +39,10 @@ public final class FileNaming {
     if (hasControl) {
       throw ApiException.validation(field, "must not contain control characters");
     }
+    if (filename.codePoints().anyMatch(FileNaming::isRefusedFormatCharacter)) {
+      throw ApiException.validation(
+          field, "must not contain Unicode format characters such as bidi controls");
+    }
     boolean brokenSurrogate =
         filename.chars().anyMatch(c -> Character.isSurrogate((char) c))
             && !new String(filename.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
@@ -43,6 +50,19 @@ public final class FileNaming {
     if (brokenSurrogate) {
       throw ApiException.validation(field, "must be valid Unicode");
     }
+  }
+
+  /**
+   * Unicode format characters (category Cf): bidi overrides, embeddings and isolates (which make
+   * {@code invoice\u202Egpj.exe} show as {@code invoice…exe.jpg}), zero-width spaces, the BOM, tag
+   * characters. The zero-width non-joiner and joiner (U+200C, U+200D) stay allowed: Persian and
+   * Indic names need them to be spelled right, and emoji sequences are joined with them; they
+   * reorder nothing.
+   */
+  static boolean isRefusedFormatCharacter(int codePoint) {
+    return Character.getType(codePoint) == Character.FORMAT
+        && codePoint != 0x200C
+        && codePoint != 0x200D;
   }
 
   /** A MIME type {@code type/subtype}, parameters allowed. */

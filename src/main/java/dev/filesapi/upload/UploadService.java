@@ -318,8 +318,10 @@ public class UploadService {
               Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_READ);
               requireTokens("parts", entries, upload.numParts);
               requireInProgress(upload);
-              parts.upsert(upload.id, latestTokens(entries), now());
-              return new CheckpointResponse(entries.size());
+              // A part named twice is stored once, with its last token: count what is stored.
+              Map<Integer, String> tokens = latestTokens(entries);
+              parts.upsert(upload.id, tokens, now());
+              return new CheckpointResponse(tokens.size());
             });
   }
 
