@@ -145,6 +145,11 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
     }
   }
 
+  /** The port PostgreSQL listens on (and listens on again after a restart). */
+  public static int databasePort() {
+    return database.port();
+  }
+
   private static void requireRestartable() {
     if (databaseDirectory == null) {
       throw new IllegalStateException(

@@ -19,10 +19,19 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +53,9 @@ class DatabaseFaultTest {
 
   /** Three times the 5 s acquisition timeout: bounded, with room for a loaded machine. */
   private static final Duration BOUND = Duration.ofSeconds(15);
+
+  /** The protocol's SSLRequest and GSSENCRequest codes. */
+  private static final Set<Integer> ENCRYPTION_REQUESTS = Set.of(80877103, 80877104);
 
   /** Only to be a profile of its own; the configuration is the application's. */
   public static class OwnDatabase implements QuarkusTestProfile {}
@@ -102,6 +114,46 @@ class DatabaseFaultTest {
         .statusCode(200);
   }
 
+  /**
+   * A database that accepts connections and never finishes a login (hung, or a half-open network
+   * path): the call is 503 once the acquisition timeout is over, and the pool, which opens
+   * connections on one thread, is not left waiting forever on that login once the database is back
+   * (pgjdbc's loginTimeout).
+   */
+  @Test
+  void aDatabaseThatNeverAnswersIs503AndDoesNotHoldThePoolAfterwards() throws Exception {
+    int port = FilesTestResource.databasePort();
+    FilesTestResource.stopDatabase();
+    List<Socket> held = new CopyOnWriteArrayList<>();
+    try {
+      try (ServerSocket silent = new ServerSocket()) {
+        silent.setReuseAddress(true);
+        silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        Thread acceptor = new Thread(() -> holdConnections(silent, held), "silent-database");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        // Connections the pool still holds fail at once; then it tries a new one, which hangs.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (held.isEmpty() && System.nanoTime() < deadline) {
+          assertUnavailable(timed(DatabaseFaultTest::info));
+        }
+        assertThat(held).as("logins the silent database held").isNotEmpty();
+        Response ready = timed(() -> given().get("/q/health/ready"));
+        assertThat(ready.statusCode()).as(ready.asString()).isEqualTo(503);
+      }
+      // The held logins stay open and silent while the real database comes back on the port.
+      FilesTestResource.startDatabase();
+      Response answered = firstAnswerOtherThan503(DatabaseFaultTest::info, Duration.ofSeconds(30));
+      assertThat(answered.statusCode()).as(answered.asString()).isEqualTo(200);
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+      FilesTestResource.startDatabase();
+    }
+    Api.initiate(KEY, unique("db-silent"), 6L * MIB, false).then().statusCode(200);
+  }
+
   private static Response info() {
     return Api.api().get("/v1/files/info");
   }
@@ -128,7 +180,39 @@ class DatabaseFaultTest {
     return response;
   }
 
+  /** Calls until the answer is not 503 or the deadline has passed; returns the last answer. */
+  private static Response firstAnswerOtherThan503(Supplier<Response> call, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    Response response = timed(call);
+    while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+      response = timed(call);
+    }
+    return response;
+  }
+
   private static String checkStatus(Response health, String name) {
     return health.jsonPath().getString("checks.find { it.name == '" + name + "' }.status");
+  }
+
+  /**
+   * Accepts every connection, declines encryption when asked (as a server without TLS does), then
+   * never answers again: the login hangs after the driver's bounded encryption request.
+   */
+  private static void holdConnections(ServerSocket silent, List<Socket> held) {
+    try {
+      while (!silent.isClosed()) {
+        Socket connection = silent.accept();
+        held.add(connection);
+        DataInputStream in = new DataInputStream(connection.getInputStream());
+        while (in.readInt() == 8 && ENCRYPTION_REQUESTS.contains(in.readInt())) {
+          connection.getOutputStream().write('N');
+          connection.getOutputStream().flush();
+        }
+      }
+    } catch (SocketException closed) {
+      // The test closed the listening socket: stop accepting.
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
