@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -233,7 +234,16 @@ public class ProblemMappers {
     return parameter == null ? "body" : parameter;
   }
 
+  /** A database outage among the causes is a 503 (one warning), anything else a 500. */
   private static Response internalError(Throwable e) {
+    Optional<Throwable> outage = DatabaseOutage.evidence(e);
+    if (outage.isPresent()) {
+      LOG.warnf("database unavailable: %s", DatabaseOutage.describe(outage.get()));
+      return problem(
+              503, "database_unavailable", "The database is unavailable; retry later", null, null)
+          .header("Retry-After", "5")
+          .build();
+    }
     LOG.error("unexpected failure", e);
     return problem(500, "internal_error", "An unexpected error occurred", null, null).build();
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.filesapi.common.DatabaseOutage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
@@ -84,11 +85,12 @@ public class FileListing {
       ResultSet rows = statement.executeQuery();
       Connection open = connection;
       return output -> write(open, rows, range.offset(), output);
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException e) {
       release(connection);
-      throw e instanceof RuntimeException runtime
-          ? runtime
-          : new IllegalStateException("could not list files", e);
+      throw DatabaseOutage.translate("listing files", e);
+    } catch (RuntimeException e) {
+      release(connection);
+      throw e;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.filesapi.tenancy;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.common.DatabaseOutage;
 import dev.filesapi.tenancy.admin.AdminApi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -59,7 +60,7 @@ public class ApiKeyFilter {
         return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("could not look up the API key", e);
+      throw DatabaseOutage.translate("looking up the API key", e);
     }
   }
 

@@ -3,33 +3,57 @@ package dev.filesapi.support;
 import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.jclouds.blobstore.BlobStore;
 
 /**
  * A real PostgreSQL (zonky's binaries) and a real S3 server (S3Proxy in this JVM, checking SigV4
- * signatures), started once for all tests on free ports.
+ * signatures), started once for all tests on free ports. With the argument {@code
+ * database=restartable} PostgreSQL keeps its data in a directory, so that a test can stop it and
+ * start it again on the same port with the same data; such a test has its own profile, so its
+ * database is not the one other test classes share.
  */
 public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   public static final String API_KEY = "fk_live_testkey0000000000000000000000000000000";
   public static final String BUCKET = "files-test";
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+  public static final String DATABASE = "database";
+  public static final String RESTARTABLE = "restartable";
 
   private static final Map<String, AtomicLong> STORE_CALLS = new ConcurrentHashMap<>();
 
   private static EmbeddedDatabase database;
+  private static Path databaseDirectory;
+  private static boolean databaseStopped;
   private static EmbeddedStore store;
+
+  private boolean restartable;
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    restartable = RESTARTABLE.equals(initArgs.get(DATABASE));
+  }
 
   @Override
   public Map<String, String> start() {
     try {
-      database = EmbeddedDatabase.start(Optional.empty());
+      if (restartable) {
+        databaseDirectory = Files.createTempDirectory("files-test-postgres");
+        database = EmbeddedDatabase.start(Optional.of(databaseDirectory));
+      } else {
+        database = EmbeddedDatabase.start(Optional.empty());
+      }
       store =
           EmbeddedStore.inMemory("test-access-key", "test-secret-key")
               .decorated(FilesTestResource::counting)
@@ -92,6 +116,50 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
     }
   }
 
+  /**
+   * Stops PostgreSQL (a fast shutdown: open connections are ended): its port refuses connections
+   * until {@link #startDatabase}. Only for a restartable database; call startDatabase in a finally
+   * block.
+   */
+  public static synchronized void stopDatabase() {
+    requireRestartable();
+    try {
+      database.close();
+      databaseStopped = true;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not stop PostgreSQL", e);
+    }
+  }
+
+  /** Starts PostgreSQL again on the same port with the same data; nothing if it is running. */
+  public static synchronized void startDatabase() {
+    requireRestartable();
+    if (!databaseStopped) {
+      return;
+    }
+    try {
+      database = EmbeddedDatabase.start(Optional.of(databaseDirectory), database.port());
+      databaseStopped = false;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not restart PostgreSQL on port " + database.port(), e);
+    }
+  }
+
+  /** The port PostgreSQL listens on (and listens on again after a restart). */
+  public static int databasePort() {
+    return database.port();
+  }
+
+  private static void requireRestartable() {
+    if (databaseDirectory == null) {
+      throw new IllegalStateException(
+          "the shared database cannot be stopped: start FilesTestResource with "
+              + DATABASE
+              + "="
+              + RESTARTABLE);
+    }
+  }
+
   /** The BlobStore S3Proxy serves, counting each method called on it. */
   private static BlobStore counting(BlobStore target) {
     return (BlobStore)
@@ -124,6 +192,21 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
     } finally {
       store = null;
       database = null;
+      databaseStopped = false;
+      deleteDatabaseDirectory();
+    }
+  }
+
+  private static void deleteDatabaseDirectory() {
+    if (databaseDirectory == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(databaseDirectory)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new IllegalStateException("could not delete " + databaseDirectory, e);
+    } finally {
+      databaseDirectory = null;
     }
   }
 }
