@@ -23,6 +23,8 @@ public class StorageReadinessCheck implements HealthCheck {
       return response.up().build();
     } catch (StorageUnavailableException e) {
       return response.down().withData("reason", "bucket unreachable").build();
+    } catch (StorageRejectedException e) {
+      return response.down().withData("reason", "store refused: " + e.errorCode()).build();
     }
   }
 }

@@ -43,6 +43,9 @@ public abstract class StorageBackendContractTest {
   /** The same backend pointed at a port where nothing listens. */
   protected abstract StorageBackend unreachableBackend();
 
+  /** The same backend, its bucket one that does not exist. */
+  protected abstract StorageBackend missingBucketBackend();
+
   /** A fresh key per test, with characters that need encoding in URLs. */
   protected String newKey() {
     return "orgs/org 1/files/f+&ü-" + UUID.randomUUID();
@@ -205,6 +208,27 @@ public abstract class StorageBackendContractTest {
     assertThatThrownBy(() -> unreachable.stat(newKey()))
         .isInstanceOf(StorageUnavailableException.class);
     assertThatThrownBy(unreachable::checkReachable).isInstanceOf(StorageUnavailableException.class);
+  }
+
+  /** Retrying cannot create a bucket: a refusal for an operator, not an outage to wait out. */
+  @Test
+  void aMissingBucketIsARefusalNotAnOutage() throws Exception {
+    StorageBackend missing = missingBucketBackend();
+
+    assertThatThrownBy(() -> missing.begin(newKey(), "text/plain"))
+        .isInstanceOfSatisfying(
+            StorageRejectedException.class,
+            e -> assertThat(e.errorCode()).isEqualTo("NoSuchBucket"));
+    assertThatThrownBy(() -> missing.abort(newKey(), "no-such-upload"))
+        .isInstanceOf(StorageRejectedException.class);
+    assertThatThrownBy(missing::checkReachable).isInstanceOf(StorageRejectedException.class);
+    Path file = Files.createTempFile("contract", ".bin");
+    try {
+      assertThatThrownBy(() -> missing.put(newKey(), "text/plain", file))
+          .isInstanceOf(StorageRejectedException.class);
+    } finally {
+      Files.delete(file);
+    }
   }
 
   // ---- helpers ----

@@ -87,7 +87,8 @@ final class GcsObjects {
     try {
       requests.buildDeleteRequest(objectUrl(key)).execute().disconnect();
     } catch (HttpResponseException e) {
-      if (e.getStatusCode() != 404) {
+      if (e.getStatusCode() != 404
+          || "NoSuchBucket".equals(GcsStorageBackend.ErrorAnswer.of(e.getContent()).code())) {
         throw e;
       }
     }

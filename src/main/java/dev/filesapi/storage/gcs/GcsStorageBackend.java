@@ -25,7 +25,9 @@ import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.RejectedParts;
 import dev.filesapi.storage.StorageBackend;
+import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoreFailure;
 import dev.filesapi.storage.StoredPart;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
 import java.io.IOException;
@@ -42,6 +44,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -136,7 +140,7 @@ public final class GcsStorageBackend implements StorageBackend {
                   .build())
           .uploadId();
     } catch (StorageException e) {
-      throw unavailable("create multipart upload of " + key, e);
+      throw failure("create multipart upload of " + key, e);
     }
   }
 
@@ -189,10 +193,10 @@ public final class GcsStorageBackend implements StorageBackend {
         marker = page.nextPartNumberMarker();
       }
     } catch (StorageException e) {
-      if (status(e) == 404) {
+      if (isNoSuchUpload(e)) {
         throw new NoSuchUploadException("list parts of " + key);
       }
-      throw unavailable("list parts of " + key, e);
+      throw failure("list parts of " + key, e);
     }
   }
 
@@ -215,7 +219,7 @@ public final class GcsStorageBackend implements StorageBackend {
               .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
               .build());
     } catch (StorageException e) {
-      if (status(e) == 404) {
+      if (isNoSuchUpload(e)) {
         throw new NoSuchUploadException("complete multipart upload of " + key);
       }
       if (status(e) == 400) {
@@ -223,7 +227,7 @@ public final class GcsStorageBackend implements StorageBackend {
         throw new InvalidPartsException(
             RejectedParts.among(parts, listParts(key, uploadId), CAPABILITIES.minPartSize()));
       }
-      throw unavailable("complete multipart upload of " + key, e);
+      throw failure("complete multipart upload of " + key, e);
     }
   }
 
@@ -233,8 +237,8 @@ public final class GcsStorageBackend implements StorageBackend {
       multipart.abortMultipartUpload(
           AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());
     } catch (StorageException e) {
-      if (status(e) != 404) {
-        throw unavailable("abort multipart upload of " + key, e);
+      if (!isNoSuchUpload(e)) {
+        throw failure("abort multipart upload of " + key, e);
       }
     }
   }
@@ -244,7 +248,7 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       return objects.head(key);
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS head object " + key, e);
+      throw failure("head object " + key, e);
     }
   }
 
@@ -261,7 +265,7 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       return objects.get(key);
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS get object " + key, e);
+      throw failure("get object " + key, e);
     }
   }
 
@@ -270,7 +274,7 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       objects.put(key, contentType, content);
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS put object " + key, e);
+      throw failure("put object " + key, e);
     }
   }
 
@@ -279,7 +283,7 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       objects.listOne();
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS list bucket " + bucket, e);
+      throw failure("list bucket " + bucket, e);
     }
   }
 
@@ -288,13 +292,71 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       objects.delete(key);
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS delete object " + key, e);
+      throw failure("delete object " + key, e);
     }
   }
 
-  private static StorageUnavailableException unavailable(String action, StorageException e) {
-    LOG.warnf("GCS %s answered %d: %s", action, status(e), e.getMessage());
+  /** A 404 about the upload (NoSuchUpload), not about the bucket. */
+  private static boolean isNoSuchUpload(StorageException e) {
+    return status(e) == 404 && !"NoSuchBucket".equals(answer(e).code());
+  }
+
+  /**
+   * A failed client call as the service treats it: a refusal retrying cannot cure, or the store
+   * being unreachable, slow (a deadline passed) or failing on its side.
+   */
+  private static RuntimeException failure(String action, StorageException e) {
+    int status = status(e);
+    if (status == 0) {
+      LOG.warnf("GCS %s got no answer: %s", action, e.getMessage());
+      return new StorageUnavailableException("GCS " + action, e);
+    }
+    return failure(action, status, answer(e), e);
+  }
+
+  /** The same for the whole-object calls, whose error answers are HttpResponseExceptions. */
+  private static RuntimeException failure(String action, IOException e) {
+    if (e instanceof HttpResponseException http) {
+      return failure(action, http.getStatusCode(), ErrorAnswer.of(http.getContent()), e);
+    }
+    LOG.warnf("GCS %s got no answer: %s", action, e.toString());
     return new StorageUnavailableException("GCS " + action, e);
+  }
+
+  private static RuntimeException failure(
+      String action, int status, ErrorAnswer answer, Exception e) {
+    if (StoreFailure.of(status, answer.code()) == StoreFailure.PERMANENT) {
+      return new StorageRejectedException("GCS " + action, status, answer.code(), answer.message());
+    }
+    LOG.warnf("GCS %s answered %d %s", action, status, answer.code());
+    return new StorageUnavailableException("GCS " + action, e);
+  }
+
+  /** The XML API's error body, {@code <Error><Code>…</Code><Message>…</Message></Error>}. */
+  record ErrorAnswer(String code, String message) {
+    private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
+    private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
+
+    static ErrorAnswer of(String body) {
+      if (body == null) {
+        return new ErrorAnswer(null, null);
+      }
+      return new ErrorAnswer(first(CODE, body), first(MESSAGE, body));
+    }
+
+    private static String first(Pattern pattern, String body) {
+      Matcher matcher = pattern.matcher(body);
+      return matcher.find() ? matcher.group(1).strip() : null;
+    }
+  }
+
+  private static ErrorAnswer answer(StorageException e) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpResponseException http) {
+        return ErrorAnswer.of(http.getContent());
+      }
+    }
+    return new ErrorAnswer(e.getReason(), null);
   }
 
   /**

@@ -10,7 +10,9 @@ import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.RejectedParts;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageConfig;
+import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoreFailure;
 import dev.filesapi.storage.StoredPart;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +32,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -41,7 +44,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.Part;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -213,17 +215,17 @@ public class S3StorageBackend implements StorageBackend {
                   .key(key)
                   .uploadId(uploadId)
                   .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
-    } catch (S3Exception e) {
-      if (isNoSuchUpload(e)) {
+    } catch (AwsServiceException e) {
+      String code = errorCode(e);
+      if ("NoSuchUpload".equals(code)) {
         throw new NoSuchUploadException("complete multipart upload of " + key);
       }
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
       if ("InvalidPart".equals(code) || "EntityTooSmall".equals(code)) {
         throw new InvalidPartsException(rejectedParts(key, uploadId, parts));
       }
-      throw unavailable("complete multipart upload", e);
+      throw failure("complete multipart upload", e);
     } catch (SdkException e) {
-      throw unavailable("complete multipart upload", e);
+      throw failure("complete multipart upload", e);
     }
   }
 
@@ -236,13 +238,14 @@ public class S3StorageBackend implements StorageBackend {
   public void abort(String key, String uploadId) {
     try {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
+    } catch (AwsServiceException e) {
+      // NoSuchUpload: aborted already. A missing bucket is no such success.
+      if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
         return;
       }
-      throw unavailable("abort multipart upload", e);
+      throw failure("abort multipart upload", e);
     } catch (SdkException e) {
-      throw unavailable("abort multipart upload", e);
+      throw failure("abort multipart upload", e);
     }
   }
 
@@ -253,13 +256,13 @@ public class S3StorageBackend implements StorageBackend {
       return Optional.of(new ObjectStat(head.contentLength(), Optional.empty()));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
-    } catch (S3Exception e) {
+    } catch (AwsServiceException e) {
       if (e.statusCode() == 404) {
         return Optional.empty();
       }
-      throw unavailable("head object", e);
+      throw failure("head object", e);
     } catch (SdkException e) {
-      throw unavailable("head object", e);
+      throw failure("head object", e);
     }
   }
 
@@ -314,24 +317,35 @@ public class S3StorageBackend implements StorageBackend {
   private static <T> T call(String action, Supplier<T> operation) {
     try {
       return operation.get();
-    } catch (S3Exception e) {
-      if (isNoSuchUpload(e)) {
+    } catch (AwsServiceException e) {
+      if ("NoSuchUpload".equals(errorCode(e))) {
         throw new NoSuchUploadException(action);
       }
-      throw unavailable(action, e);
+      throw failure(action, e);
     } catch (SdkException e) {
-      throw unavailable(action, e);
+      throw failure(action, e);
     }
   }
 
-  private static boolean isNoSuchUpload(S3Exception e) {
-    return e.awsErrorDetails() != null && "NoSuchUpload".equals(e.awsErrorDetails().errorCode());
+  private static String errorCode(AwsServiceException e) {
+    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
   }
 
-  private static StorageUnavailableException unavailable(String action, SdkException e) {
-    if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null) {
-      LOG.warnf(
-          "S3 %s answered %d %s", action, s3e.statusCode(), s3e.awsErrorDetails().errorCode());
+  /**
+   * A failed call as the service treats it: a refusal retrying cannot cure, or the store being
+   * unreachable, slow (a deadline passed) or failing on its side.
+   */
+  private static RuntimeException failure(String action, SdkException e) {
+    if (e instanceof AwsServiceException answer) {
+      String code = errorCode(answer);
+      if (StoreFailure.of(answer.statusCode(), code) == StoreFailure.PERMANENT) {
+        return new StorageRejectedException(
+            "S3 " + action,
+            answer.statusCode(),
+            code,
+            answer.awsErrorDetails() == null ? null : answer.awsErrorDetails().errorMessage());
+      }
+      LOG.warnf("S3 %s answered %d %s", action, answer.statusCode(), code);
     }
     return new StorageUnavailableException("S3 " + action, e);
   }

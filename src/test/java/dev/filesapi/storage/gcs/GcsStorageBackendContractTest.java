@@ -31,13 +31,15 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
   private HttpStorageOptions options;
   private StorageBackend backend;
   private StorageBackend unreachable;
+  private StorageBackend missingBucket;
 
   @BeforeAll
   void startServer() throws Exception {
     server = S3ProxyServer.withoutAuthentication(BUCKET);
     options = optionsAt(server.endpoint());
-    backend = backendAt(options);
-    unreachable = backendAt(optionsAt("http://127.0.0.1:" + closedPort()));
+    backend = backendAt(options, BUCKET);
+    unreachable = backendAt(optionsAt("http://127.0.0.1:" + closedPort()), BUCKET);
+    missingBucket = backendAt(options, "no-such-bucket");
   }
 
   @AfterAll
@@ -55,10 +57,10 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
         .build();
   }
 
-  private static StorageBackend backendAt(HttpStorageOptions options) {
+  private static StorageBackend backendAt(HttpStorageOptions options, String bucket) {
     GcsUrlSigner signer =
-        GcsUrlSigner.hmac("GOOG1TESTACCESSID", "test-hmac-secret", options.getHost(), BUCKET);
-    return new GcsStorageBackend(options, BUCKET, signer);
+        GcsUrlSigner.hmac("GOOG1TESTACCESSID", "test-hmac-secret", options.getHost(), bucket);
+    return new GcsStorageBackend(options, bucket, signer);
   }
 
   @Override
@@ -69,6 +71,11 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend unreachableBackend() {
     return unreachable;
+  }
+
+  @Override
+  protected StorageBackend missingBucketBackend() {
+    return missingBucket;
   }
 
   /** S3Proxy sends no {@code x-goog-hash}, so there is no CRC32C to report. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
   private StorageBackend backend;
   private StorageBackend unreachable;
+  private StorageBackend missingBucket;
 
   @BeforeAll
   void connect() {
@@ -33,6 +34,8 @@ class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
                 .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(1).build())
                 .build(),
             bucket);
+    missingBucket =
+        backendAt(StorageOptions.http().build(), "files-api-missing-" + UUID.randomUUID());
   }
 
   private static StorageBackend backendAt(HttpStorageOptions options, String bucket) {
@@ -58,5 +61,10 @@ class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend unreachableBackend() {
     return unreachable;
+  }
+
+  @Override
+  protected StorageBackend missingBucketBackend() {
+    return missingBucket;
   }
 }

@@ -27,12 +27,14 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
   private S3ProxyServer server;
   private StorageBackend backend;
   private StorageBackend unreachable;
+  private StorageBackend missingBucket;
 
   @BeforeAll
   void startServer() throws Exception {
     server = S3ProxyServer.withAwsAuthentication(BUCKET, "contract-key", "contract-secret");
-    backend = backendAt(server.endpoint());
-    unreachable = backendAt("http://127.0.0.1:" + closedPort());
+    backend = backendAt(server.endpoint(), BUCKET);
+    unreachable = backendAt("http://127.0.0.1:" + closedPort(), BUCKET);
+    missingBucket = backendAt(server.endpoint(), "no-such-bucket");
   }
 
   @AfterAll
@@ -40,7 +42,7 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
     server.close();
   }
 
-  private static StorageBackend backendAt(String endpoint) {
+  private static StorageBackend backendAt(String endpoint, String bucket) {
     URI uri = URI.create(endpoint);
     S3Configuration pathStyle =
         S3Configuration.builder()
@@ -62,10 +64,10 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
             .credentialsProvider(CREDENTIALS)
             .serviceConfiguration(pathStyle)
             .build();
-    return new S3StorageBackend(client, presigner, config(), true);
+    return new S3StorageBackend(client, presigner, config(bucket), true);
   }
 
-  private static StorageConfig config() {
+  private static StorageConfig config(String bucket) {
     return new StorageConfig() {
       @Override
       public String backend() {
@@ -74,7 +76,7 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
 
       @Override
       public String bucket() {
-        return BUCKET;
+        return bucket;
       }
 
       @Override
@@ -92,6 +94,11 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend unreachableBackend() {
     return unreachable;
+  }
+
+  @Override
+  protected StorageBackend missingBucketBackend() {
+    return missingBucket;
   }
 
   /** S3Proxy lists an aborted upload as one without parts, where S3 answers NoSuchUpload. */
