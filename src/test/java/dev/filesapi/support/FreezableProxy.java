@@ -13,10 +13,12 @@ import java.util.concurrent.Executors;
 import java.util.function.IntSupplier;
 
 /**
- * A TCP relay in front of a server that can be frozen like a process under {@code kill -STOP}:
- * while frozen it still accepts connections (the kernel would) and takes in bytes, but nothing
- * reaches the server and no answer comes back. Thawed, held bytes flow again, as after {@code kill
- * -CONT}. Plain sockets, so it hides nothing of the HTTP exchange.
+ * A TCP relay in front of a server that can be frozen into a store that stops answering: while
+ * frozen it still accepts connections (as the kernel of a store under {@code kill -STOP} does) and
+ * takes in bytes, but forwards nothing and answers nothing. Bytes taken in while frozen are
+ * dropped, never delivered later, so a request its client gave up on cannot take effect behind the
+ * client's back; a connection that lost bytes is cut when the relay thaws, and new connections
+ * work. Plain sockets, so it hides nothing of the HTTP exchange.
  */
 public final class FreezableProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -63,7 +65,7 @@ public final class FreezableProxy implements AutoCloseable {
     }
   }
 
-  /** Relays again, held bytes first. */
+  /** Relays again on new connections and on those that lost nothing while frozen. */
   public void thaw() {
     synchronized (gate) {
       frozen = false;
@@ -71,11 +73,14 @@ public final class FreezableProxy implements AutoCloseable {
     }
   }
 
-  private void awaitThawed() throws InterruptedException {
+  /** Waits while frozen; answers whether it was frozen (whatever arrived meanwhile is lost). */
+  private boolean awaitThawed() throws InterruptedException {
     synchronized (gate) {
+      boolean waited = frozen;
       while (frozen) {
         gate.wait();
       }
+      return waited;
     }
   }
 
@@ -93,7 +98,10 @@ public final class FreezableProxy implements AutoCloseable {
 
   private void relay(Socket client) {
     try {
-      awaitThawed();
+      if (awaitThawed()) {
+        closeQuietly(client); // accepted while frozen: never forwarded
+        return;
+      }
       Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort.getAsInt());
       sockets.add(server);
       threads.execute(() -> pump(server, client));
@@ -103,7 +111,9 @@ public final class FreezableProxy implements AutoCloseable {
     }
   }
 
-  /** Copies until either side closes; each chunk waits while the proxy is frozen. */
+  /**
+   * Copies until either side closes; a chunk that arrives while frozen is dropped with the line.
+   */
   private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[64 * 1024];
     try {
@@ -111,7 +121,9 @@ public final class FreezableProxy implements AutoCloseable {
       OutputStream out = to.getOutputStream();
       int read;
       while ((read = in.read(buffer)) != -1) {
-        awaitThawed();
+        if (awaitThawed()) {
+          return;
+        }
         out.write(buffer, 0, read);
         out.flush();
       }

@@ -1,8 +1,10 @@
 package dev.filesapi.storage.gcs;
 
 import com.google.api.client.http.HttpResponseException;
+import com.google.api.gax.retrying.RetrySettings;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.MultipartUploadClient;
 import com.google.cloud.storage.MultipartUploadSettings;
@@ -27,6 +29,7 @@ import dev.filesapi.storage.RejectedParts;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoreDeadlines;
 import dev.filesapi.storage.StoreFailure;
 import dev.filesapi.storage.StoredPart;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
@@ -65,16 +68,63 @@ public final class GcsStorageBackend implements StorageBackend {
   static final BackendCapabilities CAPABILITIES =
       new BackendCapabilities(IntegrityAlgorithm.CRC32C, 5 * MIB, 5 * 1024 * MIB, 10_000, true);
 
+  private final HttpStorageOptions options;
+  private final StoreDeadlines deadlines;
   private final MultipartUploadClient multipart;
+
+  /** Clients for completes, by deadline (a few: see {@link #completer}). */
+  private final Map<Duration, MultipartUploadClient> completers = new ConcurrentHashMap<>();
+
   private final GcsObjects objects;
   private final GcsUrlSigner signer;
   private final String bucket;
 
-  GcsStorageBackend(HttpStorageOptions options, String bucket, GcsUrlSigner signer) {
+  GcsStorageBackend(
+      HttpStorageOptions options, String bucket, GcsUrlSigner signer, StoreDeadlines deadlines) {
+    this.options = Objects.requireNonNull(options, "options is null");
     this.bucket = Objects.requireNonNull(bucket, "bucket is null");
     this.signer = Objects.requireNonNull(signer, "signer is null");
-    this.multipart = MultipartUploadClient.create(MultipartUploadSettings.of(options));
-    this.objects = new GcsObjects(options, bucket);
+    this.deadlines = Objects.requireNonNull(deadlines, "deadlines is null");
+    this.multipart = multipartClient(deadlines.control());
+    this.objects = new GcsObjects(options, bucket, deadlines);
+  }
+
+  /**
+   * A multipart client whose calls keep to the deadline: the transport's connect and read timeouts
+   * bound each attempt, the retry settings' total timeout the retries. The client takes its
+   * timeouts from its options only, hence one client per deadline.
+   */
+  private MultipartUploadClient multipartClient(StoreDeadlines.Deadline deadline) {
+    int attempt = millis(deadline.attempt());
+    HttpTransportOptions transport =
+        ((HttpTransportOptions) options.getTransportOptions())
+            .toBuilder().setConnectTimeout(attempt).setReadTimeout(attempt).build();
+    RetrySettings retries =
+        options.getRetrySettings().toBuilder().setTotalTimeoutDuration(deadline.total()).build();
+    return MultipartUploadClient.create(
+        MultipartUploadSettings.of(
+            options.toBuilder().setTransportOptions(transport).setRetrySettings(retries).build()));
+  }
+
+  /**
+   * The client for a complete of this many parts: its deadline rounded up to a power-of-two
+   * multiple of the control deadline (5 s, 10 s, 20 s, … up to the largest), so a handful of
+   * clients serve every size.
+   */
+  private MultipartUploadClient completer(int parts) {
+    Duration needed = deadlines.complete(parts).total();
+    Duration largest = deadlines.complete(CAPABILITIES.maxParts()).total();
+    Duration rounded = deadlines.control().total();
+    while (rounded.compareTo(needed) < 0) {
+      rounded = rounded.multipliedBy(2);
+    }
+    Duration deadline = rounded.compareTo(largest) > 0 ? largest : rounded;
+    return completers.computeIfAbsent(
+        deadline, total -> multipartClient(new StoreDeadlines.Deadline(total, total)));
+  }
+
+  static int millis(Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
   }
 
   /**
@@ -83,12 +133,13 @@ public final class GcsStorageBackend implements StorageBackend {
    * offline (Workload Identity, user credentials) are refused: they would make one network {@code
    * signBlob} call per part URL.
    */
-  public static GcsStorageBackend create(GcsConfig config, String bucket) {
+  public static GcsStorageBackend create(
+      GcsConfig config, String bucket, StoreDeadlines deadlines) {
     HttpStorageOptions.Builder builder = StorageOptions.http();
     config.projectId().ifPresent(builder::setProjectId);
     config.host().ifPresent(builder::setHost);
     HttpStorageOptions options = builder.build();
-    return new GcsStorageBackend(options, bucket, urlSigner(config, options, bucket));
+    return new GcsStorageBackend(options, bucket, urlSigner(config, options, bucket), deadlines);
   }
 
   private static GcsUrlSigner urlSigner(
@@ -211,13 +262,14 @@ public final class GcsStorageBackend implements StorageBackend {
               .build());
     }
     try {
-      multipart.completeMultipartUpload(
-          CompleteMultipartUploadRequest.builder()
-              .bucket(bucket)
-              .key(key)
-              .uploadId(uploadId)
-              .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
-              .build());
+      completer(parts.size())
+          .completeMultipartUpload(
+              CompleteMultipartUploadRequest.builder()
+                  .bucket(bucket)
+                  .key(key)
+                  .uploadId(uploadId)
+                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
+                  .build());
     } catch (StorageException e) {
       if (isNoSuchUpload(e)) {
         throw new NoSuchUploadException("complete multipart upload of " + key);

@@ -12,13 +12,17 @@ import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageConfig;
 import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoreDeadlines;
 import dev.filesapi.storage.StoreFailure;
 import dev.filesapi.storage.StoredPart;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +36,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -75,13 +80,21 @@ public class S3StorageBackend implements StorageBackend {
   private final String origin;
   private volatile SigV4QuerySigner partSigner;
 
+  private final StoreDeadlines deadlines;
+
+  /** Per-request timeouts of control calls (the SDK's API call and attempt timeouts). */
+  private final AwsRequestOverrideConfiguration control;
+
   S3StorageBackend(
       S3Client s3,
       S3Presigner presigner,
       StorageConfig config,
+      StoreDeadlines deadlines,
       @ConfigProperty(name = "quarkus.s3.path-style-access", defaultValue = "false")
           boolean pathStyle) {
     this.s3 = s3;
+    this.deadlines = deadlines;
+    this.control = timeouts(deadlines.control());
     this.presigner = presigner;
     this.bucket = config.bucket();
     this.pathStyle = pathStyle;
@@ -113,7 +126,12 @@ public class S3StorageBackend implements StorageBackend {
     return call(
         "create multipart upload",
         () ->
-            s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType))
+            s3.createMultipartUpload(
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .contentType(contentType)
+                            .overrideConfiguration(control))
                 .uploadId());
   }
 
@@ -186,7 +204,12 @@ public class S3StorageBackend implements StorageBackend {
             Integer current = marker;
             ListPartsResponse page =
                 s3.listParts(
-                    b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumberMarker(current));
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumberMarker(current)
+                            .overrideConfiguration(control));
             for (Part part : page.parts()) {
               parts.add(new StoredPart(fromStore(part.partNumber()), part.eTag(), part.size()));
             }
@@ -214,7 +237,8 @@ public class S3StorageBackend implements StorageBackend {
               b.bucket(bucket)
                   .key(key)
                   .uploadId(uploadId)
-                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
+                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
+                  .overrideConfiguration(timeouts(deadlines.complete(parts.size()))));
     } catch (AwsServiceException e) {
       String code = errorCode(e);
       if ("NoSuchUpload".equals(code)) {
@@ -237,7 +261,8 @@ public class S3StorageBackend implements StorageBackend {
   @Override
   public void abort(String key, String uploadId) {
     try {
-      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+      s3.abortMultipartUpload(
+          b -> b.bucket(bucket).key(key).uploadId(uploadId).overrideConfiguration(control));
     } catch (AwsServiceException e) {
       // NoSuchUpload: aborted already. A missing bucket is no such success.
       if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
@@ -252,7 +277,8 @@ public class S3StorageBackend implements StorageBackend {
   @Override
   public Optional<ObjectStat> stat(String key) {
     try {
-      HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+      HeadObjectResponse head =
+          s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(control));
       return Optional.of(new ObjectStat(head.contentLength(), Optional.empty()));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
@@ -291,27 +317,53 @@ public class S3StorageBackend implements StorageBackend {
 
   @Override
   public InputStream open(String key) {
-    return call("get object", () -> s3.getObject(b -> b.bucket(bucket).key(key)));
+    // The deadline covers the answer's start; the body is read as the client takes it, each read
+    // bounded by quarkus.s3.sync-client.socket-timeout.
+    return call(
+        "get object",
+        () -> s3.getObject(b -> b.bucket(bucket).key(key).overrideConfiguration(control)));
   }
 
   @Override
   public void put(String key, String contentType, Path content) {
+    AwsRequestOverrideConfiguration timeouts = timeouts(deadlines.put(sizeOf(content)));
     call(
         "put object",
         () ->
             s3.putObject(
-                b -> b.bucket(bucket).key(key).contentType(contentType),
+                b ->
+                    b.bucket(bucket)
+                        .key(key)
+                        .contentType(contentType)
+                        .overrideConfiguration(timeouts),
                 RequestBody.fromFile(content)));
+  }
+
+  private static long sizeOf(Path content) {
+    try {
+      return Files.size(content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the size of " + content, e);
+    }
   }
 
   @Override
   public void delete(String key) {
-    call("delete object", () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    call(
+        "delete object",
+        () -> s3.deleteObject(b -> b.bucket(bucket).key(key).overrideConfiguration(control)));
   }
 
   @Override
   public void checkReachable() {
-    call("head bucket", () -> s3.headBucket(b -> b.bucket(bucket)));
+    call("head bucket", () -> s3.headBucket(b -> b.bucket(bucket).overrideConfiguration(control)));
+  }
+
+  private static AwsRequestOverrideConfiguration timeouts(StoreDeadlines.Deadline deadline) {
+    return AwsRequestOverrideConfiguration.builder()
+        .apiCallTimeout(deadline.total())
+        .apiCallAttemptTimeout(deadline.attempt())
+        .build();
   }
 
   private static <T> T call(String action, Supplier<T> operation) {

@@ -13,6 +13,8 @@ import com.google.cloud.storage.multipartupload.model.CreateMultipartUploadReque
 import com.google.cloud.storage.multipartupload.model.ListPartsRequest;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageBackendContractTest;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.TestDeadlines;
 import dev.filesapi.support.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,9 +60,14 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
   }
 
   private static StorageBackend backendAt(HttpStorageOptions options, String bucket) {
+    return backendAt(options, bucket, TestDeadlines.DEFAULTS);
+  }
+
+  private static StorageBackend backendAt(
+      HttpStorageOptions options, String bucket, StoreDeadlines deadlines) {
     GcsUrlSigner signer =
         GcsUrlSigner.hmac("GOOG1TESTACCESSID", "test-hmac-secret", options.getHost(), bucket);
-    return new GcsStorageBackend(options, bucket, signer);
+    return new GcsStorageBackend(options, bucket, signer, deadlines);
   }
 
   @Override
@@ -76,6 +83,11 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend missingBucketBackend() {
     return missingBucket;
+  }
+
+  @Override
+  protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
+    return backendAt(optionsAt(endpoint), BUCKET, deadlines);
   }
 
   /** S3Proxy sends no {@code x-goog-hash}, so there is no CRC32C to report. */

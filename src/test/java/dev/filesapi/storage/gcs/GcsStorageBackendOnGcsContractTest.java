@@ -5,6 +5,8 @@ import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.StorageOptions;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageBackendContractTest;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.TestDeadlines;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -45,7 +47,7 @@ class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
             System.getenv("GCS_TEST_HMAC_SECRET"),
             options.getHost(),
             bucket);
-    return new GcsStorageBackend(options, bucket, signer);
+    return new GcsStorageBackend(options, bucket, signer, TestDeadlines.DEFAULTS);
   }
 
   @Override
@@ -66,5 +68,18 @@ class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend missingBucketBackend() {
     return missingBucket;
+  }
+
+  @Override
+  protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
+    String bucket = System.getenv("GCS_TEST_BUCKET");
+    HttpStorageOptions options = StorageOptions.http().setHost(endpoint).build();
+    GcsUrlSigner signer =
+        GcsUrlSigner.hmac(
+            System.getenv("GCS_TEST_HMAC_ACCESS_ID"),
+            System.getenv("GCS_TEST_HMAC_SECRET"),
+            endpoint,
+            bucket);
+    return new GcsStorageBackend(options, bucket, signer, deadlines);
   }
 }

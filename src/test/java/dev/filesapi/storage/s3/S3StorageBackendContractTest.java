@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageBackendContractTest;
 import dev.filesapi.storage.StorageConfig;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.TestDeadlines;
 import dev.filesapi.support.S3ProxyServer;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
@@ -32,9 +34,9 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
   @BeforeAll
   void startServer() throws Exception {
     server = S3ProxyServer.withAwsAuthentication(BUCKET, "contract-key", "contract-secret");
-    backend = backendAt(server.endpoint(), BUCKET);
-    unreachable = backendAt("http://127.0.0.1:" + closedPort(), BUCKET);
-    missingBucket = backendAt(server.endpoint(), "no-such-bucket");
+    backend = backendAt(server.endpoint(), BUCKET, TestDeadlines.DEFAULTS);
+    unreachable = backendAt("http://127.0.0.1:" + closedPort(), BUCKET, TestDeadlines.DEFAULTS);
+    missingBucket = backendAt(server.endpoint(), "no-such-bucket", TestDeadlines.DEFAULTS);
   }
 
   @AfterAll
@@ -42,7 +44,8 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
     server.close();
   }
 
-  private static StorageBackend backendAt(String endpoint, String bucket) {
+  private static StorageBackend backendAt(
+      String endpoint, String bucket, StoreDeadlines deadlines) {
     URI uri = URI.create(endpoint);
     S3Configuration pathStyle =
         S3Configuration.builder()
@@ -64,7 +67,7 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
             .credentialsProvider(CREDENTIALS)
             .serviceConfiguration(pathStyle)
             .build();
-    return new S3StorageBackend(client, presigner, config(bucket), true);
+    return new S3StorageBackend(client, presigner, config(bucket), deadlines, true);
   }
 
   private static StorageConfig config(String bucket) {
@@ -99,6 +102,11 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend missingBucketBackend() {
     return missingBucket;
+  }
+
+  @Override
+  protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
+    return backendAt(endpoint, BUCKET, deadlines);
   }
 
   /** S3Proxy lists an aborted upload as one without parts, where S3 answers NoSuchUpload. */
