@@ -19,6 +19,7 @@ public final class EmbeddedStore implements AutoCloseable {
   private final String accessKey;
   private final String secretKey;
   private UnaryOperator<BlobStore> decorator = UnaryOperator.identity();
+  private boolean ignoreUnknownHeaders = true;
   private S3Proxy proxy;
   private int port;
 
@@ -54,6 +55,16 @@ public final class EmbeddedStore implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Whether S3Proxy lets through {@code x-amz-*} headers it does not know (the default here) or
+   * answers them {@code 501 NotImplemented}, as its stock configuration does; takes effect at the
+   * next {@link #start}.
+   */
+  public EmbeddedStore ignoringUnknownHeaders(boolean ignore) {
+    this.ignoreUnknownHeaders = ignore;
+    return this;
+  }
+
   /** Listens on the port (0 picks a free one) and creates the bucket if needed. */
   public EmbeddedStore start(int requestedPort, String bucket) throws Exception {
     BlobStore blobStore = decorator.apply(context.getBlobStore());
@@ -71,7 +82,7 @@ public final class EmbeddedStore implements AutoCloseable {
             .blobStore(blobStore)
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
             .endpoint(URI.create("http://127.0.0.1:" + requestedPort))
-            .ignoreUnknownHeaders(true)
+            .ignoreUnknownHeaders(ignoreUnknownHeaders)
             .corsRules(cors)
             .build();
     started.start();

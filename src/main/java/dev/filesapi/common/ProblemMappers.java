@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -53,6 +54,24 @@ public class ProblemMappers {
     return problem(
             503, "storage_unavailable", "The object store is unavailable; retry later", null, null)
         .header("Retry-After", "5")
+        .build();
+  }
+
+  /**
+   * The store refused the request in a way retrying cannot cure: an operator must fix the storage
+   * configuration. Logged once, with the store's message; the client sees only its error code.
+   */
+  @ServerExceptionMapper
+  public Response storageRejected(StorageRejectedException e) {
+    LOG.errorf("object store: %s", e.getMessage());
+    return problem(
+            502,
+            "storage_rejected",
+            "The object store refused the request ("
+                + e.errorCode()
+                + "); retrying will not help until the storage configuration is fixed",
+            null,
+            null)
         .build();
   }
 

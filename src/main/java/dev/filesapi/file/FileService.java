@@ -5,6 +5,7 @@ import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Ids;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
+import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
 import dev.filesapi.tenancy.Quotas;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -80,7 +81,7 @@ public class FileService {
   public void discardObject(String storageKey) {
     try {
       storage.delete(storageKey);
-    } catch (StorageUnavailableException e) {
+    } catch (StorageUnavailableException | StorageRejectedException e) {
       LOG.warnf(
           "could not delete replaced object %s; it is orphaned: %s", storageKey, e.getMessage());
     }

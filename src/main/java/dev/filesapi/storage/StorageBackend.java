@@ -14,7 +14,9 @@ import java.util.Optional;
  * the database; the service plans and answers from {@link #capabilities()} alone.
  *
  * <p>Part numbers are zero-based here as in the API; each backend maps them to its store's
- * numbering. Failures to reach the store are {@link StorageUnavailableException}s.
+ * numbering. Failures to reach the store (no answer, a deadline passed, an error on its side,
+ * throttling) are {@link StorageUnavailableException}s; refusals retrying cannot cure (credentials,
+ * permissions, a missing bucket) are {@link StorageRejectedException}s.
  */
 public interface StorageBackend {
 

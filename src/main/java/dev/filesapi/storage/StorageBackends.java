@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,14 +22,24 @@ class StorageBackends {
   @Produces
   @ApplicationScoped
   StorageBackend selected(
-      StorageConfig storage, Instance<S3StorageBackend> s3, Instance<GcsConfig> gcs) {
+      StorageConfig storage,
+      Instance<S3StorageBackend> s3,
+      Instance<GcsConfig> gcs,
+      StoreDeadlines deadlines) {
     return switch (storage.backend()) {
       case "s3" -> s3.get();
-      case "gcs" -> GcsStorageBackend.create(gcs.get(), storage.bucket());
+      case "gcs" -> GcsStorageBackend.create(gcs.get(), storage.bucket(), deadlines);
       default ->
           throw new IllegalStateException(
               "files.storage.backend must be s3 or gcs, not '" + storage.backend() + "'");
     };
+  }
+
+  /** Each store call's deadline, from {@code files.storage.timeout.*} (checked at startup). */
+  @Produces
+  @Singleton
+  StoreDeadlines deadlines(StorageTimeouts timeouts) {
+    return StoreDeadlines.of(timeouts);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.filesapi.upload;
 import dev.filesapi.storage.NoSuchUploadException;
 import dev.filesapi.storage.ObjectStat;
 import dev.filesapi.storage.StorageBackend;
+import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -114,6 +115,8 @@ public class Janitor {
         repaired++;
       } catch (StorageUnavailableException e) {
         LOG.warnf("upload %s: store unavailable, repair retried later", upload.id);
+      } catch (StorageRejectedException e) {
+        LOG.errorf("upload %s: repair retried later; %s", upload.id, e.getMessage());
       }
     }
     return repaired;

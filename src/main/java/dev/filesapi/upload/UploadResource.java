@@ -75,6 +75,10 @@ public class UploadResource {
           "upload_mismatch: the in-progress upload of this filename has another file_type or num_bytes",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused the call; nothing was created",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
       responseCode = "503",
       description = "storage_unavailable",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -172,6 +176,10 @@ public class UploadResource {
       description = "upload_not_in_progress (aborted, expired or failed), upload_completing",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused the call; the upload stays completable",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
       responseCode = "503",
       description = "storage_unavailable; the upload stays completable",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -196,6 +204,10 @@ public class UploadResource {
   @APIResponse(
       responseCode = "409",
       description = "upload_completed, upload_completing, upload_not_in_progress (failed)",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused the call; abort again once it is fixed",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "503",

@@ -16,6 +16,7 @@ import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
+import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageTimer;
 import dev.filesapi.storage.StorageUnavailableException;
 import dev.filesapi.tenancy.Quotas;
@@ -360,7 +361,7 @@ public class UploadService {
           null,
           e.partNumbers(),
           null);
-    } catch (StorageUnavailableException e) {
+    } catch (StorageUnavailableException | StorageRejectedException e) {
       reopen(upload);
       throw e;
     } catch (NoSuchUploadException e) {
@@ -379,10 +380,10 @@ public class UploadService {
   private Optional<ObjectStat> statOrReopen(Upload upload) {
     try {
       return timer.time(upload.backend, "stat", () -> storage.stat(upload.storageKey));
-    } catch (StorageUnavailableException unavailable) {
+    } catch (StorageUnavailableException | StorageRejectedException e) {
       // The object is assembled; a retry finds the store upload gone and takes the stat path.
       reopen(upload);
-      throw unavailable;
+      throw e;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.filesapi.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.filesapi.support.FreezableProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -17,11 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.CRC32C;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -42,6 +45,12 @@ public abstract class StorageBackendContractTest {
 
   /** The same backend pointed at a port where nothing listens. */
   protected abstract StorageBackend unreachableBackend();
+
+  /** The same backend, its bucket one that does not exist. */
+  protected abstract StorageBackend missingBucketBackend();
+
+  /** The same backend at another endpoint, keeping to these deadlines. */
+  protected abstract StorageBackend backendAt(String endpoint, StoreDeadlines deadlines);
 
   /** A fresh key per test, with characters that need encoding in URLs. */
   protected String newKey() {
@@ -205,6 +214,63 @@ public abstract class StorageBackendContractTest {
     assertThatThrownBy(() -> unreachable.stat(newKey()))
         .isInstanceOf(StorageUnavailableException.class);
     assertThatThrownBy(unreachable::checkReachable).isInstanceOf(StorageUnavailableException.class);
+  }
+
+  /**
+   * A store that accepts connections and never answers (a process under {@code kill -STOP}): every
+   * call gives up by its deadline, as unavailable, instead of holding the request's thread.
+   */
+  @Test
+  void aStoreThatStopsAnsweringIsUnavailableByTheDeadline() throws Exception {
+    Path file = Files.createTempFile("contract", ".bin");
+    try (FreezableProxy silent = FreezableProxy.start(StorageBackendContractTest::closedPort)) {
+      silent.freeze();
+      StorageBackend hung = backendAt(silent.endpoint(), TestDeadlines.SHORT);
+      Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
+      calls.put("begin", () -> hung.begin(newKey(), "text/plain"));
+      calls.put("listParts", () -> hung.listParts(newKey(), "some-upload"));
+      calls.put(
+          "complete",
+          () -> hung.complete(newKey(), "some-upload", List.of(new PartToken(0, "\"etag\""))));
+      calls.put("abort", () -> hung.abort(newKey(), "some-upload"));
+      calls.put("stat", () -> hung.stat(newKey()));
+      calls.put("open", () -> hung.open(newKey()).close());
+      calls.put("put", () -> hung.put(newKey(), "text/plain", file));
+      calls.put("delete", () -> hung.delete(newKey()));
+      calls.put("checkReachable", hung::checkReachable);
+
+      calls.forEach(
+          (name, call) -> {
+            long started = System.nanoTime();
+            assertThatThrownBy(call).as(name).isInstanceOf(StorageUnavailableException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as(name + " gave up after")
+                .isLessThan(Duration.ofSeconds(5));
+          });
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  /** Retrying cannot create a bucket: a refusal for an operator, not an outage to wait out. */
+  @Test
+  void aMissingBucketIsARefusalNotAnOutage() throws Exception {
+    StorageBackend missing = missingBucketBackend();
+
+    assertThatThrownBy(() -> missing.begin(newKey(), "text/plain"))
+        .isInstanceOfSatisfying(
+            StorageRejectedException.class,
+            e -> assertThat(e.errorCode()).isEqualTo("NoSuchBucket"));
+    assertThatThrownBy(() -> missing.abort(newKey(), "no-such-upload"))
+        .isInstanceOf(StorageRejectedException.class);
+    assertThatThrownBy(missing::checkReachable).isInstanceOf(StorageRejectedException.class);
+    Path file = Files.createTempFile("contract", ".bin");
+    try {
+      assertThatThrownBy(() -> missing.put(newKey(), "text/plain", file))
+          .isInstanceOf(StorageRejectedException.class);
+    } finally {
+      Files.delete(file);
+    }
   }
 
   // ---- helpers ----

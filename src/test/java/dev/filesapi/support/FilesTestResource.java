@@ -19,10 +19,13 @@ import org.jclouds.blobstore.BlobStore;
 
 /**
  * A real PostgreSQL (zonky's binaries) and a real S3 server (S3Proxy in this JVM, checking SigV4
- * signatures), started once for all tests on free ports. With the argument {@code
- * database=restartable} PostgreSQL keeps its data in a directory, so that a test can stop it and
- * start it again on the same port with the same data; such a test has its own profile, so its
- * database is not the one other test classes share.
+ * signatures), started once for all tests on free ports.
+ *
+ * <p>Test classes that need another setup pass {@code initArgs} (each combination is its own
+ * application start): {@link #STOCK_S3PROXY}, {@link #THROUGH_PROXY}, {@link #SERVICE_SECRET_KEY}
+ * for the store; {@code database=restartable} keeps PostgreSQL's data in a directory, so that a
+ * test can stop it and start it again on the same port with the same data (such a test has its own
+ * profile, so its database is not the one other test classes share).
  */
 public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   public static final String API_KEY = "fk_live_testkey0000000000000000000000000000000";
@@ -30,6 +33,16 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
   public static final String DATABASE = "database";
   public static final String RESTARTABLE = "restartable";
+  public static final String STORE_SECRET_KEY = "test-secret-key";
+
+  /** {@code "true"}: S3Proxy with its stock settings, answering unknown x-amz-* headers 501. */
+  public static final String STOCK_S3PROXY = "stock-s3proxy";
+
+  /** {@code "true"}: the service reaches the store through a {@link FreezableProxy}. */
+  public static final String THROUGH_PROXY = "through-proxy";
+
+  /** The secret key the service signs with, when it is to differ from the store's. */
+  public static final String SERVICE_SECRET_KEY = "service-secret-key";
 
   private static final Map<String, AtomicLong> STORE_CALLS = new ConcurrentHashMap<>();
 
@@ -37,11 +50,14 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   private static Path databaseDirectory;
   private static boolean databaseStopped;
   private static EmbeddedStore store;
+  private static FreezableProxy storeProxy;
 
+  private Map<String, String> args = Map.of();
   private boolean restartable;
 
   @Override
   public void init(Map<String, String> initArgs) {
+    this.args = Map.copyOf(initArgs);
     restartable = RESTARTABLE.equals(initArgs.get(DATABASE));
   }
 
@@ -55,9 +71,13 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
         database = EmbeddedDatabase.start(Optional.empty());
       }
       store =
-          EmbeddedStore.inMemory("test-access-key", "test-secret-key")
+          EmbeddedStore.inMemory("test-access-key", STORE_SECRET_KEY)
               .decorated(FilesTestResource::counting)
+              .ignoringUnknownHeaders(!Boolean.parseBoolean(args.get(STOCK_S3PROXY)))
               .start(0, BUCKET);
+      if (Boolean.parseBoolean(args.get(THROUGH_PROXY))) {
+        storeProxy = FreezableProxy.start(() -> store.port());
+      }
     } catch (Exception e) {
       throw new IllegalStateException("could not start PostgreSQL and S3Proxy for the tests", e);
     }
@@ -68,18 +88,30 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
     config.put("files.storage.bucket", BUCKET);
     config.put("files.bootstrap.api-key", API_KEY);
     config.put("files.admin.token", ADMIN_TOKEN);
-    config.put("quarkus.s3.endpoint-override", store.endpoint());
+    config.put(
+        "quarkus.s3.endpoint-override",
+        storeProxy == null ? store.endpoint() : storeProxy.endpoint());
     config.put("quarkus.s3.path-style-access", "true");
     config.put("quarkus.s3.aws.region", "us-east-1");
     config.put("quarkus.s3.aws.credentials.type", "static");
     config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", store.accessKey());
-    config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", store.secretKey());
+    config.put(
+        "quarkus.s3.aws.credentials.static-provider.secret-access-key",
+        args.getOrDefault(SERVICE_SECRET_KEY, store.secretKey()));
     return config;
   }
 
   /** The S3 server, for tests that look into the bucket or stop the store. */
   public static EmbeddedStore store() {
     return store;
+  }
+
+  /** The relay between the service and the store, with {@link #THROUGH_PROXY}. */
+  public static FreezableProxy storeProxy() {
+    if (storeProxy == null) {
+      throw new IllegalStateException("this test class did not ask for " + THROUGH_PROXY);
+    }
+    return storeProxy;
   }
 
   /**
@@ -181,6 +213,9 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   @Override
   public void stop() {
     try {
+      if (storeProxy != null) {
+        storeProxy.close();
+      }
       if (store != null) {
         store.close();
       }
@@ -190,6 +225,7 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
     } catch (Exception e) {
       throw new IllegalStateException("stopping test servers failed", e);
     } finally {
+      storeProxy = null;
       store = null;
       database = null;
       databaseStopped = false;

@@ -2,12 +2,14 @@ package dev.filesapi.storage.gcs;
 
 import com.google.api.client.http.FileContent;
 import com.google.api.client.http.GenericUrl;
+import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestFactory;
 import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpResponseException;
 import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.HttpStorageOptions;
 import dev.filesapi.storage.ObjectStat;
+import dev.filesapi.storage.StoreDeadlines;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,8 +26,10 @@ import java.util.Optional;
 final class GcsObjects {
   private final HttpRequestFactory requests;
   private final String bucketUrl;
+  private final StoreDeadlines deadlines;
 
-  GcsObjects(HttpStorageOptions options, String bucket) {
+  GcsObjects(HttpStorageOptions options, String bucket, StoreDeadlines deadlines) {
+    this.deadlines = deadlines;
     HttpTransportOptions transport = (HttpTransportOptions) options.getTransportOptions();
     this.requests =
         transport
@@ -40,7 +44,7 @@ final class GcsObjects {
   Optional<ObjectStat> head(String key) throws IOException {
     HttpResponse response;
     try {
-      response = requests.buildHeadRequest(objectUrl(key)).execute();
+      response = timed(requests.buildHeadRequest(objectUrl(key)), deadlines.control()).execute();
     } catch (HttpResponseException e) {
       if (e.getStatusCode() == 404) {
         return Optional.empty();
@@ -72,12 +76,15 @@ final class GcsObjects {
   }
 
   InputStream get(String key) throws IOException {
-    return requests.buildGetRequest(objectUrl(key)).execute().getContent();
+    // The read timeout bounds the wait for the answer and each read of the body after it.
+    return timed(requests.buildGetRequest(objectUrl(key)), deadlines.control())
+        .execute()
+        .getContent();
   }
 
   void put(String key, String contentType, Path content) throws IOException {
-    requests
-        .buildPutRequest(objectUrl(key), new FileContent(contentType, content.toFile()))
+    FileContent body = new FileContent(contentType, content.toFile());
+    timed(requests.buildPutRequest(objectUrl(key), body), deadlines.put(body.getLength()))
         .execute()
         .disconnect();
   }
@@ -85,9 +92,12 @@ final class GcsObjects {
   /** Deletes an object; an absent one counts as deleted. */
   void delete(String key) throws IOException {
     try {
-      requests.buildDeleteRequest(objectUrl(key)).execute().disconnect();
+      timed(requests.buildDeleteRequest(objectUrl(key)), deadlines.control())
+          .execute()
+          .disconnect();
     } catch (HttpResponseException e) {
-      if (e.getStatusCode() != 404) {
+      if (e.getStatusCode() != 404
+          || "NoSuchBucket".equals(GcsStorageBackend.ErrorAnswer.of(e.getContent()).code())) {
         throw e;
       }
     }
@@ -95,10 +105,23 @@ final class GcsObjects {
 
   /** Lists at most one object: the bucket exists and the credentials may read it. */
   void listOne() throws IOException {
-    requests
-        .buildGetRequest(new GenericUrl(bucketUrl + "?max-keys=1", true))
+    timed(
+            requests.buildGetRequest(new GenericUrl(bucketUrl + "?max-keys=1", true)),
+            deadlines.control())
         .execute()
         .disconnect();
+  }
+
+  /**
+   * Bounds a single-attempt call (these calls are not retried): connecting by the control attempt
+   * deadline, sending the body and each wait for the answer's bytes by the call's deadline.
+   */
+  private HttpRequest timed(HttpRequest request, StoreDeadlines.Deadline deadline) {
+    int total = GcsStorageBackend.millis(deadline.total());
+    return request
+        .setConnectTimeout(GcsStorageBackend.millis(deadlines.control().attempt()))
+        .setReadTimeout(total)
+        .setWriteTimeout(total);
   }
 
   private GenericUrl objectUrl(String key) {

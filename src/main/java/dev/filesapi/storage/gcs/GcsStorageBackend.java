@@ -1,8 +1,10 @@
 package dev.filesapi.storage.gcs;
 
 import com.google.api.client.http.HttpResponseException;
+import com.google.api.gax.retrying.RetrySettings;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.MultipartUploadClient;
 import com.google.cloud.storage.MultipartUploadSettings;
@@ -25,7 +27,10 @@ import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.RejectedParts;
 import dev.filesapi.storage.StorageBackend;
+import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.StoreFailure;
 import dev.filesapi.storage.StoredPart;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
 import java.io.IOException;
@@ -42,6 +47,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,16 +68,63 @@ public final class GcsStorageBackend implements StorageBackend {
   static final BackendCapabilities CAPABILITIES =
       new BackendCapabilities(IntegrityAlgorithm.CRC32C, 5 * MIB, 5 * 1024 * MIB, 10_000, true);
 
+  private final HttpStorageOptions options;
+  private final StoreDeadlines deadlines;
   private final MultipartUploadClient multipart;
+
+  /** Clients for completes, by deadline (a few: see {@link #completer}). */
+  private final Map<Duration, MultipartUploadClient> completers = new ConcurrentHashMap<>();
+
   private final GcsObjects objects;
   private final GcsUrlSigner signer;
   private final String bucket;
 
-  GcsStorageBackend(HttpStorageOptions options, String bucket, GcsUrlSigner signer) {
+  GcsStorageBackend(
+      HttpStorageOptions options, String bucket, GcsUrlSigner signer, StoreDeadlines deadlines) {
+    this.options = Objects.requireNonNull(options, "options is null");
     this.bucket = Objects.requireNonNull(bucket, "bucket is null");
     this.signer = Objects.requireNonNull(signer, "signer is null");
-    this.multipart = MultipartUploadClient.create(MultipartUploadSettings.of(options));
-    this.objects = new GcsObjects(options, bucket);
+    this.deadlines = Objects.requireNonNull(deadlines, "deadlines is null");
+    this.multipart = multipartClient(deadlines.control());
+    this.objects = new GcsObjects(options, bucket, deadlines);
+  }
+
+  /**
+   * A multipart client whose calls keep to the deadline: the transport's connect and read timeouts
+   * bound each attempt, the retry settings' total timeout the retries. The client takes its
+   * timeouts from its options only, hence one client per deadline.
+   */
+  private MultipartUploadClient multipartClient(StoreDeadlines.Deadline deadline) {
+    int attempt = millis(deadline.attempt());
+    HttpTransportOptions transport =
+        ((HttpTransportOptions) options.getTransportOptions())
+            .toBuilder().setConnectTimeout(attempt).setReadTimeout(attempt).build();
+    RetrySettings retries =
+        options.getRetrySettings().toBuilder().setTotalTimeoutDuration(deadline.total()).build();
+    return MultipartUploadClient.create(
+        MultipartUploadSettings.of(
+            options.toBuilder().setTransportOptions(transport).setRetrySettings(retries).build()));
+  }
+
+  /**
+   * The client for a complete of this many parts: its deadline rounded up to a power-of-two
+   * multiple of the control deadline (5 s, 10 s, 20 s, … up to the largest), so a handful of
+   * clients serve every size.
+   */
+  private MultipartUploadClient completer(int parts) {
+    Duration needed = deadlines.complete(parts).total();
+    Duration largest = deadlines.complete(CAPABILITIES.maxParts()).total();
+    Duration rounded = deadlines.control().total();
+    while (rounded.compareTo(needed) < 0) {
+      rounded = rounded.multipliedBy(2);
+    }
+    Duration deadline = rounded.compareTo(largest) > 0 ? largest : rounded;
+    return completers.computeIfAbsent(
+        deadline, total -> multipartClient(new StoreDeadlines.Deadline(total, total)));
+  }
+
+  static int millis(Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
   }
 
   /**
@@ -79,12 +133,13 @@ public final class GcsStorageBackend implements StorageBackend {
    * offline (Workload Identity, user credentials) are refused: they would make one network {@code
    * signBlob} call per part URL.
    */
-  public static GcsStorageBackend create(GcsConfig config, String bucket) {
+  public static GcsStorageBackend create(
+      GcsConfig config, String bucket, StoreDeadlines deadlines) {
     HttpStorageOptions.Builder builder = StorageOptions.http();
     config.projectId().ifPresent(builder::setProjectId);
     config.host().ifPresent(builder::setHost);
     HttpStorageOptions options = builder.build();
-    return new GcsStorageBackend(options, bucket, urlSigner(config, options, bucket));
+    return new GcsStorageBackend(options, bucket, urlSigner(config, options, bucket), deadlines);
   }
 
   private static GcsUrlSigner urlSigner(
@@ -136,7 +191,7 @@ public final class GcsStorageBackend implements StorageBackend {
                   .build())
           .uploadId();
     } catch (StorageException e) {
-      throw unavailable("create multipart upload of " + key, e);
+      throw failure("create multipart upload of " + key, e);
     }
   }
 
@@ -189,10 +244,10 @@ public final class GcsStorageBackend implements StorageBackend {
         marker = page.nextPartNumberMarker();
       }
     } catch (StorageException e) {
-      if (status(e) == 404) {
+      if (isNoSuchUpload(e)) {
         throw new NoSuchUploadException("list parts of " + key);
       }
-      throw unavailable("list parts of " + key, e);
+      throw failure("list parts of " + key, e);
     }
   }
 
@@ -207,15 +262,16 @@ public final class GcsStorageBackend implements StorageBackend {
               .build());
     }
     try {
-      multipart.completeMultipartUpload(
-          CompleteMultipartUploadRequest.builder()
-              .bucket(bucket)
-              .key(key)
-              .uploadId(uploadId)
-              .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
-              .build());
+      completer(parts.size())
+          .completeMultipartUpload(
+              CompleteMultipartUploadRequest.builder()
+                  .bucket(bucket)
+                  .key(key)
+                  .uploadId(uploadId)
+                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
+                  .build());
     } catch (StorageException e) {
-      if (status(e) == 404) {
+      if (isNoSuchUpload(e)) {
         throw new NoSuchUploadException("complete multipart upload of " + key);
       }
       if (status(e) == 400) {
@@ -223,7 +279,7 @@ public final class GcsStorageBackend implements StorageBackend {
         throw new InvalidPartsException(
             RejectedParts.among(parts, listParts(key, uploadId), CAPABILITIES.minPartSize()));
       }
-      throw unavailable("complete multipart upload of " + key, e);
+      throw failure("complete multipart upload of " + key, e);
     }
   }
 
@@ -233,8 +289,8 @@ public final class GcsStorageBackend implements StorageBackend {
       multipart.abortMultipartUpload(
           AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId).build());
     } catch (StorageException e) {
-      if (status(e) != 404) {
-        throw unavailable("abort multipart upload of " + key, e);
+      if (!isNoSuchUpload(e)) {
+        throw failure("abort multipart upload of " + key, e);
       }
     }
   }
@@ -244,7 +300,7 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       return objects.head(key);
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS head object " + key, e);
+      throw failure("head object " + key, e);
     }
   }
 
@@ -261,7 +317,7 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       return objects.get(key);
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS get object " + key, e);
+      throw failure("get object " + key, e);
     }
   }
 
@@ -270,7 +326,7 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       objects.put(key, contentType, content);
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS put object " + key, e);
+      throw failure("put object " + key, e);
     }
   }
 
@@ -279,7 +335,7 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       objects.listOne();
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS list bucket " + bucket, e);
+      throw failure("list bucket " + bucket, e);
     }
   }
 
@@ -288,13 +344,71 @@ public final class GcsStorageBackend implements StorageBackend {
     try {
       objects.delete(key);
     } catch (IOException e) {
-      throw new StorageUnavailableException("GCS delete object " + key, e);
+      throw failure("delete object " + key, e);
     }
   }
 
-  private static StorageUnavailableException unavailable(String action, StorageException e) {
-    LOG.warnf("GCS %s answered %d: %s", action, status(e), e.getMessage());
+  /** A 404 about the upload (NoSuchUpload), not about the bucket. */
+  private static boolean isNoSuchUpload(StorageException e) {
+    return status(e) == 404 && !"NoSuchBucket".equals(answer(e).code());
+  }
+
+  /**
+   * A failed client call as the service treats it: a refusal retrying cannot cure, or the store
+   * being unreachable, slow (a deadline passed) or failing on its side.
+   */
+  private static RuntimeException failure(String action, StorageException e) {
+    int status = status(e);
+    if (status == 0) {
+      LOG.warnf("GCS %s got no answer: %s", action, e.getMessage());
+      return new StorageUnavailableException("GCS " + action, e);
+    }
+    return failure(action, status, answer(e), e);
+  }
+
+  /** The same for the whole-object calls, whose error answers are HttpResponseExceptions. */
+  private static RuntimeException failure(String action, IOException e) {
+    if (e instanceof HttpResponseException http) {
+      return failure(action, http.getStatusCode(), ErrorAnswer.of(http.getContent()), e);
+    }
+    LOG.warnf("GCS %s got no answer: %s", action, e.toString());
     return new StorageUnavailableException("GCS " + action, e);
+  }
+
+  private static RuntimeException failure(
+      String action, int status, ErrorAnswer answer, Exception e) {
+    if (StoreFailure.of(status, answer.code()) == StoreFailure.PERMANENT) {
+      return new StorageRejectedException("GCS " + action, status, answer.code(), answer.message());
+    }
+    LOG.warnf("GCS %s answered %d %s", action, status, answer.code());
+    return new StorageUnavailableException("GCS " + action, e);
+  }
+
+  /** The XML API's error body, {@code <Error><Code>…</Code><Message>…</Message></Error>}. */
+  record ErrorAnswer(String code, String message) {
+    private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
+    private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
+
+    static ErrorAnswer of(String body) {
+      if (body == null) {
+        return new ErrorAnswer(null, null);
+      }
+      return new ErrorAnswer(first(CODE, body), first(MESSAGE, body));
+    }
+
+    private static String first(Pattern pattern, String body) {
+      Matcher matcher = pattern.matcher(body);
+      return matcher.find() ? matcher.group(1).strip() : null;
+    }
+  }
+
+  private static ErrorAnswer answer(StorageException e) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpResponseException http) {
+        return ErrorAnswer.of(http.getContent());
+      }
+    }
+    return new ErrorAnswer(e.getReason(), null);
   }
 
   /**

@@ -10,13 +10,19 @@ import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.RejectedParts;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageConfig;
+import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.StoreFailure;
 import dev.filesapi.storage.StoredPart;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +36,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -41,7 +49,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.Part;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -73,13 +80,21 @@ public class S3StorageBackend implements StorageBackend {
   private final String origin;
   private volatile SigV4QuerySigner partSigner;
 
+  private final StoreDeadlines deadlines;
+
+  /** Per-request timeouts of control calls (the SDK's API call and attempt timeouts). */
+  private final AwsRequestOverrideConfiguration control;
+
   S3StorageBackend(
       S3Client s3,
       S3Presigner presigner,
       StorageConfig config,
+      StoreDeadlines deadlines,
       @ConfigProperty(name = "quarkus.s3.path-style-access", defaultValue = "false")
           boolean pathStyle) {
     this.s3 = s3;
+    this.deadlines = deadlines;
+    this.control = timeouts(deadlines.control());
     this.presigner = presigner;
     this.bucket = config.bucket();
     this.pathStyle = pathStyle;
@@ -111,7 +126,12 @@ public class S3StorageBackend implements StorageBackend {
     return call(
         "create multipart upload",
         () ->
-            s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType))
+            s3.createMultipartUpload(
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .contentType(contentType)
+                            .overrideConfiguration(control))
                 .uploadId());
   }
 
@@ -184,7 +204,12 @@ public class S3StorageBackend implements StorageBackend {
             Integer current = marker;
             ListPartsResponse page =
                 s3.listParts(
-                    b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumberMarker(current));
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumberMarker(current)
+                            .overrideConfiguration(control));
             for (Part part : page.parts()) {
               parts.add(new StoredPart(fromStore(part.partNumber()), part.eTag(), part.size()));
             }
@@ -212,18 +237,19 @@ public class S3StorageBackend implements StorageBackend {
               b.bucket(bucket)
                   .key(key)
                   .uploadId(uploadId)
-                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build()));
-    } catch (S3Exception e) {
-      if (isNoSuchUpload(e)) {
+                  .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
+                  .overrideConfiguration(timeouts(deadlines.complete(parts.size()))));
+    } catch (AwsServiceException e) {
+      String code = errorCode(e);
+      if ("NoSuchUpload".equals(code)) {
         throw new NoSuchUploadException("complete multipart upload of " + key);
       }
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
       if ("InvalidPart".equals(code) || "EntityTooSmall".equals(code)) {
         throw new InvalidPartsException(rejectedParts(key, uploadId, parts));
       }
-      throw unavailable("complete multipart upload", e);
+      throw failure("complete multipart upload", e);
     } catch (SdkException e) {
-      throw unavailable("complete multipart upload", e);
+      throw failure("complete multipart upload", e);
     }
   }
 
@@ -235,31 +261,34 @@ public class S3StorageBackend implements StorageBackend {
   @Override
   public void abort(String key, String uploadId) {
     try {
-      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
+      s3.abortMultipartUpload(
+          b -> b.bucket(bucket).key(key).uploadId(uploadId).overrideConfiguration(control));
+    } catch (AwsServiceException e) {
+      // NoSuchUpload: aborted already. A missing bucket is no such success.
+      if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
         return;
       }
-      throw unavailable("abort multipart upload", e);
+      throw failure("abort multipart upload", e);
     } catch (SdkException e) {
-      throw unavailable("abort multipart upload", e);
+      throw failure("abort multipart upload", e);
     }
   }
 
   @Override
   public Optional<ObjectStat> stat(String key) {
     try {
-      HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+      HeadObjectResponse head =
+          s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(control));
       return Optional.of(new ObjectStat(head.contentLength(), Optional.empty()));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
-    } catch (S3Exception e) {
+    } catch (AwsServiceException e) {
       if (e.statusCode() == 404) {
         return Optional.empty();
       }
-      throw unavailable("head object", e);
+      throw failure("head object", e);
     } catch (SdkException e) {
-      throw unavailable("head object", e);
+      throw failure("head object", e);
     }
   }
 
@@ -288,50 +317,87 @@ public class S3StorageBackend implements StorageBackend {
 
   @Override
   public InputStream open(String key) {
-    return call("get object", () -> s3.getObject(b -> b.bucket(bucket).key(key)));
+    // The deadline covers the answer's start; the body is read as the client takes it, each read
+    // bounded by quarkus.s3.sync-client.socket-timeout.
+    return call(
+        "get object",
+        () -> s3.getObject(b -> b.bucket(bucket).key(key).overrideConfiguration(control)));
   }
 
   @Override
   public void put(String key, String contentType, Path content) {
+    AwsRequestOverrideConfiguration timeouts = timeouts(deadlines.put(sizeOf(content)));
     call(
         "put object",
         () ->
             s3.putObject(
-                b -> b.bucket(bucket).key(key).contentType(contentType),
+                b ->
+                    b.bucket(bucket)
+                        .key(key)
+                        .contentType(contentType)
+                        .overrideConfiguration(timeouts),
                 RequestBody.fromFile(content)));
+  }
+
+  private static long sizeOf(Path content) {
+    try {
+      return Files.size(content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the size of " + content, e);
+    }
   }
 
   @Override
   public void delete(String key) {
-    call("delete object", () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    call(
+        "delete object",
+        () -> s3.deleteObject(b -> b.bucket(bucket).key(key).overrideConfiguration(control)));
   }
 
   @Override
   public void checkReachable() {
-    call("head bucket", () -> s3.headBucket(b -> b.bucket(bucket)));
+    call("head bucket", () -> s3.headBucket(b -> b.bucket(bucket).overrideConfiguration(control)));
+  }
+
+  private static AwsRequestOverrideConfiguration timeouts(StoreDeadlines.Deadline deadline) {
+    return AwsRequestOverrideConfiguration.builder()
+        .apiCallTimeout(deadline.total())
+        .apiCallAttemptTimeout(deadline.attempt())
+        .build();
   }
 
   private static <T> T call(String action, Supplier<T> operation) {
     try {
       return operation.get();
-    } catch (S3Exception e) {
-      if (isNoSuchUpload(e)) {
+    } catch (AwsServiceException e) {
+      if ("NoSuchUpload".equals(errorCode(e))) {
         throw new NoSuchUploadException(action);
       }
-      throw unavailable(action, e);
+      throw failure(action, e);
     } catch (SdkException e) {
-      throw unavailable(action, e);
+      throw failure(action, e);
     }
   }
 
-  private static boolean isNoSuchUpload(S3Exception e) {
-    return e.awsErrorDetails() != null && "NoSuchUpload".equals(e.awsErrorDetails().errorCode());
+  private static String errorCode(AwsServiceException e) {
+    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
   }
 
-  private static StorageUnavailableException unavailable(String action, SdkException e) {
-    if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null) {
-      LOG.warnf(
-          "S3 %s answered %d %s", action, s3e.statusCode(), s3e.awsErrorDetails().errorCode());
+  /**
+   * A failed call as the service treats it: a refusal retrying cannot cure, or the store being
+   * unreachable, slow (a deadline passed) or failing on its side.
+   */
+  private static RuntimeException failure(String action, SdkException e) {
+    if (e instanceof AwsServiceException answer) {
+      String code = errorCode(answer);
+      if (StoreFailure.of(answer.statusCode(), code) == StoreFailure.PERMANENT) {
+        return new StorageRejectedException(
+            "S3 " + action,
+            answer.statusCode(),
+            code,
+            answer.awsErrorDetails() == null ? null : answer.awsErrorDetails().errorMessage());
+      }
+      LOG.warnf("S3 %s answered %d %s", action, answer.statusCode(), code);
     }
     return new StorageUnavailableException("S3 " + action, e);
   }

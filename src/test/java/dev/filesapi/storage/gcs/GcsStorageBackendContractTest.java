@@ -13,6 +13,8 @@ import com.google.cloud.storage.multipartupload.model.CreateMultipartUploadReque
 import com.google.cloud.storage.multipartupload.model.ListPartsRequest;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageBackendContractTest;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.TestDeadlines;
 import dev.filesapi.support.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,13 +33,15 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
   private HttpStorageOptions options;
   private StorageBackend backend;
   private StorageBackend unreachable;
+  private StorageBackend missingBucket;
 
   @BeforeAll
   void startServer() throws Exception {
     server = S3ProxyServer.withoutAuthentication(BUCKET);
     options = optionsAt(server.endpoint());
-    backend = backendAt(options);
-    unreachable = backendAt(optionsAt("http://127.0.0.1:" + closedPort()));
+    backend = backendAt(options, BUCKET);
+    unreachable = backendAt(optionsAt("http://127.0.0.1:" + closedPort()), BUCKET);
+    missingBucket = backendAt(options, "no-such-bucket");
   }
 
   @AfterAll
@@ -55,10 +59,15 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
         .build();
   }
 
-  private static StorageBackend backendAt(HttpStorageOptions options) {
+  private static StorageBackend backendAt(HttpStorageOptions options, String bucket) {
+    return backendAt(options, bucket, TestDeadlines.DEFAULTS);
+  }
+
+  private static StorageBackend backendAt(
+      HttpStorageOptions options, String bucket, StoreDeadlines deadlines) {
     GcsUrlSigner signer =
-        GcsUrlSigner.hmac("GOOG1TESTACCESSID", "test-hmac-secret", options.getHost(), BUCKET);
-    return new GcsStorageBackend(options, BUCKET, signer);
+        GcsUrlSigner.hmac("GOOG1TESTACCESSID", "test-hmac-secret", options.getHost(), bucket);
+    return new GcsStorageBackend(options, bucket, signer, deadlines);
   }
 
   @Override
@@ -69,6 +78,16 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend unreachableBackend() {
     return unreachable;
+  }
+
+  @Override
+  protected StorageBackend missingBucketBackend() {
+    return missingBucket;
+  }
+
+  @Override
+  protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
+    return backendAt(optionsAt(endpoint), BUCKET, deadlines);
   }
 
   /** S3Proxy sends no {@code x-goog-hash}, so there is no CRC32C to report. */

@@ -5,6 +5,8 @@ import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.StorageOptions;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageBackendContractTest;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.TestDeadlines;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
   private StorageBackend backend;
   private StorageBackend unreachable;
+  private StorageBackend missingBucket;
 
   @BeforeAll
   void connect() {
@@ -33,6 +36,8 @@ class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
                 .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(1).build())
                 .build(),
             bucket);
+    missingBucket =
+        backendAt(StorageOptions.http().build(), "files-api-missing-" + UUID.randomUUID());
   }
 
   private static StorageBackend backendAt(HttpStorageOptions options, String bucket) {
@@ -42,7 +47,7 @@ class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
             System.getenv("GCS_TEST_HMAC_SECRET"),
             options.getHost(),
             bucket);
-    return new GcsStorageBackend(options, bucket, signer);
+    return new GcsStorageBackend(options, bucket, signer, TestDeadlines.DEFAULTS);
   }
 
   @Override
@@ -58,5 +63,23 @@ class GcsStorageBackendOnGcsContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend unreachableBackend() {
     return unreachable;
+  }
+
+  @Override
+  protected StorageBackend missingBucketBackend() {
+    return missingBucket;
+  }
+
+  @Override
+  protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
+    String bucket = System.getenv("GCS_TEST_BUCKET");
+    HttpStorageOptions options = StorageOptions.http().setHost(endpoint).build();
+    GcsUrlSigner signer =
+        GcsUrlSigner.hmac(
+            System.getenv("GCS_TEST_HMAC_ACCESS_ID"),
+            System.getenv("GCS_TEST_HMAC_SECRET"),
+            endpoint,
+            bucket);
+    return new GcsStorageBackend(options, bucket, signer, deadlines);
   }
 }

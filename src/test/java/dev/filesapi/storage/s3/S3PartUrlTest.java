@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageConfig;
+import dev.filesapi.storage.TestDeadlines;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,8 @@ class S3PartUrlTest {
 
   private static String partUrl(S3ClientBuilder client, boolean pathStyle) {
     try (S3Client s3 = client.build()) {
-      S3StorageBackend backend = new S3StorageBackend(s3, null, CONFIG, pathStyle);
+      S3StorageBackend backend =
+          new S3StorageBackend(s3, null, CONFIG, TestDeadlines.DEFAULTS, pathStyle);
       Map<Integer, PresignedUrl> urls =
           backend.presignParts("orgs/o/files/f", "up+id", List.of(0), Duration.ofMinutes(10));
       return urls.get(0).url();

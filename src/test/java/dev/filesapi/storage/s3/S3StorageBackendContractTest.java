@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageBackendContractTest;
 import dev.filesapi.storage.StorageConfig;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.TestDeadlines;
 import dev.filesapi.support.S3ProxyServer;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;
@@ -27,12 +29,14 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
   private S3ProxyServer server;
   private StorageBackend backend;
   private StorageBackend unreachable;
+  private StorageBackend missingBucket;
 
   @BeforeAll
   void startServer() throws Exception {
     server = S3ProxyServer.withAwsAuthentication(BUCKET, "contract-key", "contract-secret");
-    backend = backendAt(server.endpoint());
-    unreachable = backendAt("http://127.0.0.1:" + closedPort());
+    backend = backendAt(server.endpoint(), BUCKET, TestDeadlines.DEFAULTS);
+    unreachable = backendAt("http://127.0.0.1:" + closedPort(), BUCKET, TestDeadlines.DEFAULTS);
+    missingBucket = backendAt(server.endpoint(), "no-such-bucket", TestDeadlines.DEFAULTS);
   }
 
   @AfterAll
@@ -40,7 +44,8 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
     server.close();
   }
 
-  private static StorageBackend backendAt(String endpoint) {
+  private static StorageBackend backendAt(
+      String endpoint, String bucket, StoreDeadlines deadlines) {
     URI uri = URI.create(endpoint);
     S3Configuration pathStyle =
         S3Configuration.builder()
@@ -62,10 +67,10 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
             .credentialsProvider(CREDENTIALS)
             .serviceConfiguration(pathStyle)
             .build();
-    return new S3StorageBackend(client, presigner, config(), true);
+    return new S3StorageBackend(client, presigner, config(bucket), deadlines, true);
   }
 
-  private static StorageConfig config() {
+  private static StorageConfig config(String bucket) {
     return new StorageConfig() {
       @Override
       public String backend() {
@@ -74,7 +79,7 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
 
       @Override
       public String bucket() {
-        return BUCKET;
+        return bucket;
       }
 
       @Override
@@ -92,6 +97,16 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend unreachableBackend() {
     return unreachable;
+  }
+
+  @Override
+  protected StorageBackend missingBucketBackend() {
+    return missingBucket;
+  }
+
+  @Override
+  protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
+    return backendAt(endpoint, BUCKET, deadlines);
   }
 
   /** S3Proxy lists an aborted upload as one without parts, where S3 answers NoSuchUpload. */

@@ -1,0 +1,154 @@
+package dev.filesapi.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntSupplier;
+
+/**
+ * A TCP relay in front of a server that can be frozen into a store that stops answering: while
+ * frozen it still accepts connections (as the kernel of a store under {@code kill -STOP} does) and
+ * takes in bytes, but forwards nothing and answers nothing. Bytes taken in while frozen are
+ * dropped, never delivered later, so a request its client gave up on cannot take effect behind the
+ * client's back; a connection that lost bytes is cut when the relay thaws, and new connections
+ * work. Plain sockets, so it hides nothing of the HTTP exchange.
+ */
+public final class FreezableProxy implements AutoCloseable {
+  private final ServerSocket listener;
+  private final IntSupplier targetPort;
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "freezable-proxy");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Object gate = new Object();
+  private boolean frozen;
+
+  private FreezableProxy(ServerSocket listener, IntSupplier targetPort) {
+    this.listener = listener;
+    this.targetPort = targetPort;
+  }
+
+  /**
+   * Relays a free port of 127.0.0.1 to 127.0.0.1:{@code targetPort}, the port read at each new
+   * connection (a restarted server may move).
+   */
+  public static FreezableProxy start(IntSupplier targetPort) throws IOException {
+    FreezableProxy proxy =
+        new FreezableProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetPort);
+    proxy.threads.execute(proxy::acceptLoop);
+    return proxy;
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** From now on nothing is relayed in either direction, on new and open connections alike. */
+  public void freeze() {
+    synchronized (gate) {
+      frozen = true;
+    }
+  }
+
+  /** Relays again on new connections and on those that lost nothing while frozen. */
+  public void thaw() {
+    synchronized (gate) {
+      frozen = false;
+      gate.notifyAll();
+    }
+  }
+
+  /** Waits while frozen; answers whether it was frozen (whatever arrived meanwhile is lost). */
+  private boolean awaitThawed() throws InterruptedException {
+    synchronized (gate) {
+      boolean waited = frozen;
+      while (frozen) {
+        gate.wait();
+      }
+      return waited;
+    }
+  }
+
+  private void acceptLoop() {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        sockets.add(client);
+        threads.execute(() -> relay(client));
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  private void relay(Socket client) {
+    try {
+      if (awaitThawed()) {
+        closeQuietly(client); // accepted while frozen: never forwarded
+        return;
+      }
+      Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort.getAsInt());
+      sockets.add(server);
+      threads.execute(() -> pump(server, client));
+      pump(client, server);
+    } catch (IOException | InterruptedException e) {
+      closeQuietly(client);
+    }
+  }
+
+  /**
+   * Copies until either side closes; a chunk that arrives while frozen is dropped with the line.
+   */
+  private void pump(Socket from, Socket to) {
+    byte[] buffer = new byte[64 * 1024];
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      int read;
+      while ((read = in.read(buffer)) != -1) {
+        if (awaitThawed()) {
+          return;
+        }
+        out.write(buffer, 0, read);
+        out.flush();
+      }
+    } catch (IOException | InterruptedException e) {
+      // One side went away: close both below.
+    } finally {
+      closeQuietly(from);
+      closeQuietly(to);
+    }
+  }
+
+  private void closeQuietly(Socket socket) {
+    sockets.remove(socket);
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Already closed.
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    thaw();
+    listener.close();
+    sockets.forEach(this::closeQuietly);
+    threads.shutdownNow();
+  }
+}

@@ -1,0 +1,184 @@
+package dev.filesapi.upload;
+
+import static dev.filesapi.upload.UploadTestSupport.MIB;
+import static dev.filesapi.upload.UploadTestSupport.problem;
+import static dev.filesapi.upload.UploadTestSupport.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filesapi.support.Api;
+import dev.filesapi.support.FilesTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The object store stops answering (a relay that accepts and holds every byte, as a store process
+ * under {@code kill -STOP} does): with the default deadlines (5 s for a control call), each request
+ * that needs the store answers {@code 503 storage_unavailable} with Retry-After well within 15 s,
+ * readiness answers DOWN within 5 s, and once the store answers again the same request succeeds.
+ */
+@QuarkusTest
+@WithTestResource(
+    value = FilesTestResource.class,
+    initArgs = @ResourceArg(name = FilesTestResource.THROUGH_PROXY, value = "true"))
+class StoreHangTest {
+  private static final String KEY = FilesTestResource.API_KEY;
+  private static final Duration REQUEST_BOUND = Duration.ofSeconds(15);
+  private static final Duration READINESS_BOUND = Duration.ofSeconds(5);
+
+  @TestHTTPResource("/")
+  URL root;
+
+  /** Every later test needs the store answering. */
+  @AfterEach
+  void thaw() {
+    FilesTestResource.storeProxy().thaw();
+  }
+
+  @Test
+  void initiateGivesUpWithin15SecondsAndSucceedsOnceTheStoreAnswers() {
+    String filename = unique("hang-initiate");
+    FilesTestResource.storeProxy().freeze();
+
+    assertUnavailableWithin(REQUEST_BOUND, () -> Api.initiate(KEY, filename, 11L * MIB, false));
+    assertThat(RaceSupport.uploadsNamed(filename, null)).isEmpty();
+
+    FilesTestResource.storeProxy().thaw();
+    JsonPath retried =
+        Api.initiate(KEY, filename, 11L * MIB, true).then().statusCode(200).extract().jsonPath();
+    assertThat(RaceSupport.uploadsNamed(filename, "in_progress"))
+        .containsExactly(retried.getString("upload_id"));
+  }
+
+  @Test
+  void completeGivesUpLeavesTheUploadInProgressAndSucceedsOnceTheStoreAnswers() throws Exception {
+    String filename = unique("hang-complete");
+    byte[] content = UploadTestSupport.content(7 * MIB + 5, 51);
+    JsonPath initiated = RaceSupport.uploadedAndCheckpointed(filename, content);
+    String uploadId = initiated.getString("upload_id");
+    FilesTestResource.storeProxy().freeze();
+
+    assertUnavailableWithin(REQUEST_BOUND, () -> complete(uploadId));
+    assertThat(UploadTestSupport.view(uploadId).getString("status")).isEqualTo("in_progress");
+
+    FilesTestResource.storeProxy().thaw();
+    Response completed = complete(uploadId);
+    assertThat(completed.statusCode()).as(completed.asString()).isEqualTo(200);
+    assertThat(RaceSupport.sha256(downloaded(filename))).isEqualTo(RaceSupport.sha256(content));
+  }
+
+  @Test
+  void aSimpleUploadGivesUpAndSucceedsWhenRepeated() throws Exception {
+    String filename = unique("hang-simple");
+    byte[] content = UploadTestSupport.content(200_000, 52);
+    FilesTestResource.storeProxy().freeze();
+
+    long started = System.nanoTime();
+    HttpResponse<String> refused =
+        Api.postForm(root.getPort(), KEY, filename, "application/octet-stream", content);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+    assertThat(JsonPath.from(refused.body()).getString("code")).isEqualTo("storage_unavailable");
+    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    assertThat(took).isLessThan(REQUEST_BOUND);
+    Api.api().get("/v1/files/metadata/{id}", filename).then().statusCode(404);
+
+    FilesTestResource.storeProxy().thaw();
+    HttpResponse<String> stored =
+        Api.postForm(root.getPort(), KEY, filename, "application/octet-stream", content);
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+    assertThat(RaceSupport.sha256(downloaded(filename))).isEqualTo(RaceSupport.sha256(content));
+  }
+
+  @Test
+  void deleteGivesUpKeepsTheFileAndSucceedsWhenRepeated() {
+    String filename = unique("hang-delete");
+    byte[] content = UploadTestSupport.content(1000, 53);
+    assertThat(Api.postForm(root.getPort(), KEY, filename, "text/plain", content).statusCode())
+        .isEqualTo(200);
+    FilesTestResource.storeProxy().freeze();
+
+    assertUnavailableWithin(
+        REQUEST_BOUND, () -> Api.api().delete("/v1/files/delete/{id}", filename));
+    Api.api().get("/v1/files/metadata/{id}", filename).then().statusCode(200);
+
+    FilesTestResource.storeProxy().thaw();
+    Response deleted = Api.api().delete("/v1/files/delete/{id}", filename);
+    assertThat(deleted.statusCode()).as(deleted.asString()).isEqualTo(200);
+    Api.api().get("/v1/files/metadata/{id}", filename).then().statusCode(404);
+  }
+
+  @Test
+  void readinessAnswersDownWithin5SecondsAndComesBack() throws Exception {
+    FilesTestResource.storeProxy().freeze();
+
+    // Each check answers in time; DOWN once no recent probe vouches for the store.
+    Response ready = readinessWithin(READINESS_BOUND);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (ready.statusCode() != 503 && System.nanoTime() < deadline) {
+      Thread.sleep(100); // polling interval; the loop checks the state
+      ready = readinessWithin(READINESS_BOUND);
+    }
+    assertThat(ready.statusCode()).as(ready.asString()).isEqualTo(503);
+    assertThat(ready.jsonPath().getString("checks.find { it.name == 'object-store' }.status"))
+        .isEqualTo("DOWN");
+    // Checks do not pile up while the store hangs: every one answers within the bound.
+    for (int i = 0; i < 3; i++) {
+      assertThat(readinessWithin(READINESS_BOUND).statusCode()).isEqualTo(503);
+    }
+
+    FilesTestResource.storeProxy().thaw();
+    deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    ready = readinessWithin(READINESS_BOUND);
+    while (ready.statusCode() != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(100); // polling interval; the loop checks the state
+      ready = readinessWithin(READINESS_BOUND);
+    }
+    assertThat(ready.statusCode()).as(ready.asString()).isEqualTo(200);
+  }
+
+  private static Response readinessWithin(Duration bound) {
+    long started = System.nanoTime();
+    Response response = RestAssured.given().get("/q/health/ready");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("readiness took")
+        .isLessThan(bound);
+    return response;
+  }
+
+  private static void assertUnavailableWithin(Duration bound, Supplier<Response> request) {
+    long started = System.nanoTime();
+    Response response = request.get();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    problem(response, 503, "storage_unavailable");
+    assertThat(response.getHeader("Retry-After")).as("Retry-After").isNotBlank();
+    assertThat(took).as("answered after").isLessThan(bound);
+  }
+
+  private static Response complete(String uploadId) {
+    return Api.api()
+        .body(Map.of("parts", List.of()))
+        .post("/v1/files/uploads/{id}/complete", uploadId);
+  }
+
+  private static byte[] downloaded(String filename) {
+    Response redirect =
+        Api.api().redirects().follow(false).get("/v1/files/download/{id}", filename);
+    assertThat(redirect.statusCode()).as(redirect.asString()).isEqualTo(302);
+    HttpResponse<byte[]> download = Api.get(redirect.getHeader("Location"));
+    assertThat(download.statusCode()).isEqualTo(200);
+    return download.body();
+  }
+}
