@@ -86,7 +86,8 @@ export class Api {
         return text ? JSON.parse(text) : null;
       }
       const problem = await response.json().catch(() => null);
-      const retryable = RETRYABLE_API.has(response.status);
+      // A gateway's 502 may pass; the service's own 502 storage_rejected needs an operator.
+      const retryable = RETRYABLE_API.has(response.status) && problem?.code !== 'storage_rejected';
       if (retryable && attempt + 1 < attempts) {
         onRetry?.(`HTTP ${response.status}`, attempt);
         await sleep(backoffMs(attempt, Number(response.headers.get('Retry-After'))), signal);
