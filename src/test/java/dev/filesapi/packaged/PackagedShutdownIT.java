@@ -85,6 +85,9 @@ class PackagedShutdownIT {
     options.add("-Dfiles.bootstrap.api-key=" + API_KEY);
     options.add("-Dquarkus.shutdown.delay=3S");
     options.add("-Dquarkus.shutdown.timeout=30S");
+    // The store holds the complete for longer than a control call's deadline (5 s) would allow.
+    options.add("-Dfiles.storage.timeout.control=60S");
+    options.add("-Dfiles.storage.timeout.control-attempt=60S");
     options.add("-Dquarkus.log.console.json.enabled=false");
     app = PackagedApp.start("packaged-shutdown-", options);
     URI base = app.awaitReady(Duration.ofSeconds(120));
