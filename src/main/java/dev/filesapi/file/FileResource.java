@@ -23,8 +23,11 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -57,6 +60,7 @@ public class FileResource {
   @GET
   @Path("/metadata")
   @Operation(
+      operationId = "listFiles",
       summary = "List files",
       description =
           "All files in a stable order (oldest first), written as they are read: -1 in"
@@ -78,11 +82,20 @@ public class FileResource {
   public Response list(
       @QueryParam("shard_index")
           @Schema(
+              type = SchemaType.INTEGER,
+              format = "int32",
+              minimum = "-1",
               defaultValue = "-1",
               description = "-1: the whole list; otherwise the shard to return (0 when omitted)")
           String shardIndex,
       @QueryParam("max_items_per_shard")
-          @Schema(defaultValue = "-1", description = "-1: the whole list; otherwise 1–1000")
+          @Schema(
+              type = SchemaType.INTEGER,
+              format = "int32",
+              minimum = "-1",
+              maximum = "1000",
+              defaultValue = "-1",
+              description = "-1: the whole list; otherwise 1–1000")
           String maxItemsPerShard,
       @QueryParam("file_type") String fileType) {
     int maxItems =
@@ -114,6 +127,7 @@ public class FileResource {
   @GET
   @Path("/metadata/{file_id: .+}")
   @Operation(
+      operationId = "getFile",
       summary = "One file's record",
       description = "file_id is the file's name (URL-encode it).")
   @APIResponse(responseCode = "200", description = "The file record")
@@ -127,7 +141,11 @@ public class FileResource {
 
   @GET
   @Path("/info")
-  @Operation(summary = "Totals", description = "Number and bytes of the organization's files.")
+  @Operation(
+      operationId = "getFilesInfo",
+      summary = "Totals",
+      description = "Number and bytes of the organization's files.")
+  @APIResponse(responseCode = "200", description = "The totals")
   public FilesInfo info() {
     return files.info(caller.organizationId());
   }
@@ -136,12 +154,29 @@ public class FileResource {
   @Path("/download/{file_id: .+}")
   @Produces(MediaType.WILDCARD)
   @Operation(
+      operationId = "downloadFile",
       summary = "Download a file",
       description =
           "By default a 302 to a short-lived presigned GET URL (the bytes come from the store);"
               + " with files.download.mode=stream the service streams them. Content-Disposition"
               + " carries the filename (RFC 6266/5987).")
-  @APIResponse(responseCode = "302", description = "Redirect to the object")
+  @APIResponse(
+      responseCode = "200",
+      description = "The file's bytes, when the service streams them (files.download.mode=stream)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_OCTET_STREAM,
+              schema = @Schema(type = SchemaType.STRING, format = "binary")))
+  @APIResponse(
+      responseCode = "302",
+      description = "Redirect to a short-lived presigned GET of the object (the default)",
+      headers =
+          @Header(
+              name = HttpHeaders.LOCATION,
+              description =
+                  "The presigned URL: GET it without the Authorization header (the store refuses"
+                      + " a request carrying both)",
+              schema = @Schema(type = SchemaType.STRING, format = "uri")))
   @APIResponse(
       responseCode = "400",
       description = "file_not_registered",
@@ -167,7 +202,10 @@ public class FileResource {
 
   @DELETE
   @Path("/delete/{file_id: .+}")
-  @Operation(summary = "Delete a file", description = "Removes the object and the record.")
+  @Operation(
+      operationId = "deleteFile",
+      summary = "Delete a file",
+      description = "Removes the object and the record.")
   @APIResponse(
       responseCode = "200",
       description = "Deleted",
@@ -184,11 +222,27 @@ public class FileResource {
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   @Operation(
+      operationId = "uploadFile",
       summary = "Upload a small file in one request",
       description =
           "multipart/form-data with one file part (any field name; `file` is customary), up to"
               + " 512 MB. The part's filename becomes file_id. The form is spooled to disk, never"
               + " held in memory, then written to the store.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.MULTIPART_FORM_DATA,
+              schema =
+                  @Schema(
+                      type = SchemaType.OBJECT,
+                      requiredProperties = "file",
+                      properties =
+                          @SchemaProperty(
+                              name = "file",
+                              type = SchemaType.STRING,
+                              format = "binary",
+                              description =
+                                  "The file; its filename becomes file_id, its Content-Type the file type"))))
   @APIResponse(responseCode = "200", description = "The stored file")
   @APIResponse(
       responseCode = "400",
@@ -198,7 +252,8 @@ public class FileResource {
       responseCode = "413",
       description = "invalid_file_size: over 512 MB",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public SimpleUploadResponse upload(@RestForm(FileUpload.ALL) List<FileUpload> parts) {
+  public SimpleUploadResponse upload(
+      @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) {
     FileUpload part = onlyFilePart(parts);
     return files.uploadWhole(
         caller.organizationId(), part.fileName(), fileTypeOf(part), part.uploadedFile());
@@ -208,12 +263,28 @@ public class FileResource {
   @Path("/base64")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   @Operation(
+      operationId = "uploadFileBase64",
       summary = "Upload a small file sent as base64 text",
       description =
           "As POST /files, but the one file part (`file`) holds the file's bytes as base64 text,"
               + " as the source API's clients send it: standard or URL-safe alphabet, padding"
               + " optional, whitespace and line breaks ignored. The text is decoded as it is read"
               + " from the spooled form, never held in memory; up to 512 MB once decoded.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.MULTIPART_FORM_DATA,
+              schema =
+                  @Schema(
+                      type = SchemaType.OBJECT,
+                      requiredProperties = "file",
+                      properties =
+                          @SchemaProperty(
+                              name = "file",
+                              type = SchemaType.STRING,
+                              format = "binary",
+                              description =
+                                  "The file's bytes as base64 text; the part's filename becomes file_id, its Content-Type the file type"))))
   @APIResponse(
       responseCode = "200",
       description = "The stored file",
@@ -226,8 +297,8 @@ public class FileResource {
       responseCode = "413",
       description = "invalid_file_size: over 512 MB once decoded",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public SimpleUploadResponse uploadBase64(@RestForm(FileUpload.ALL) List<FileUpload> parts)
-      throws IOException {
+  public SimpleUploadResponse uploadBase64(
+      @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) throws IOException {
     FileUpload part = onlyFilePart(parts);
     String fileType = fileTypeOf(part);
     java.nio.file.Path decoded = Files.createTempFile("files-base64-", ".bin");

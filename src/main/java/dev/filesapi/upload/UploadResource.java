@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -49,6 +50,7 @@ public class UploadResource {
   @POST
   @Path("/initiate")
   @Operation(
+      operationId = "initiateUpload",
       summary = "Start an upload",
       description =
           "Plans the parts (default 8 MiB, grown in whole MiB to stay within 10,000 parts), starts"
@@ -89,6 +91,7 @@ public class UploadResource {
   @POST
   @Path("/{upload_id}/parts/urls")
   @Operation(
+      operationId = "generatePartUrls",
       summary = "Fresh URLs for parts",
       description =
           "Answers in the same length and order as part_numbers; a number given twice gets the same"
@@ -119,6 +122,7 @@ public class UploadResource {
   @POST
   @Path("/{upload_id}/parts/checkpoint")
   @Operation(
+      operationId = "checkpointParts",
       summary = "Record finished parts",
       description =
           "Stores each part's token so a resumed upload skips it and complete need not repeat it."
@@ -152,6 +156,7 @@ public class UploadResource {
   @POST
   @Path("/{upload_id}/complete")
   @Operation(
+      operationId = "completeUpload",
       summary = "Complete an upload",
       description =
           "Assembles the file from the checkpointed tokens and those in parts (which win). Completing"
@@ -192,6 +197,7 @@ public class UploadResource {
   @Path("/{upload_id}/abort")
   @Consumes(MediaType.WILDCARD)
   @Operation(
+      operationId = "abortUpload",
       summary = "Abort an upload",
       description =
           "Aborts the multipart upload in the store and discards the checkpoints. Takes no body (or"
@@ -222,6 +228,7 @@ public class UploadResource {
   @GET
   @Path("/{upload_id}")
   @Operation(
+      operationId = "getUpload",
       summary = "One upload",
       description = "The initiate fields without URLs, its status and checkpointed parts.")
   @APIResponse(responseCode = "200", description = "The upload")
@@ -234,7 +241,10 @@ public class UploadResource {
   }
 
   @GET
-  @Operation(summary = "List uploads", description = "Newest first, cursor paged.")
+  @Operation(
+      operationId = "listUploads",
+      summary = "List uploads",
+      description = "Newest first, cursor paged.")
   @APIResponse(responseCode = "200", description = "One page")
   @APIResponse(
       responseCode = "400",
@@ -252,7 +262,14 @@ public class UploadResource {
                 "failed"
               })
           String status,
-      @QueryParam("limit") @Schema(description = "1–1000", defaultValue = "100") String limit,
+      @QueryParam("limit")
+          @Schema(
+              type = SchemaType.INTEGER,
+              format = "int32",
+              minimum = "1",
+              maximum = "1000",
+              defaultValue = "100")
+          String limit,
       @QueryParam("cursor") String cursor) {
     Optional<UploadStatus> wanted =
         status == null || status.isEmpty()

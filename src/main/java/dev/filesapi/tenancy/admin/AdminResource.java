@@ -54,7 +54,10 @@ public class AdminResource {
   }
 
   @POST
-  @Operation(summary = "Create an organization", description = "Quotas left out use the defaults.")
+  @Operation(
+      operationId = "createOrganization",
+      summary = "Create an organization",
+      description = "Quotas left out use the defaults.")
   @RequestBody(
       content =
           @Content(
@@ -63,7 +66,10 @@ public class AdminResource {
                       name = "with quotas",
                       value =
                           "{\"name\":\"Acme Imaging\",\"max_in_progress_uploads\":100,\"max_file_bytes\":10000000000}")))
-  @APIResponse(responseCode = "201", description = "Created")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created; Location names it",
+      content = @Content(schema = @Schema(implementation = OrganizationView.class)))
   @APIResponse(
       responseCode = "400",
       description = "validation_failed",
@@ -77,14 +83,19 @@ public class AdminResource {
   }
 
   @GET
-  @Operation(summary = "List organizations", description = "Oldest first.")
+  @Operation(
+      operationId = "listOrganizations",
+      summary = "List organizations",
+      description = "Oldest first.")
+  @APIResponse(responseCode = "200", description = "Every organization")
   public List<OrganizationView> list() {
     return admin.list();
   }
 
   @GET
   @Path("/{organization_id}")
-  @Operation(summary = "One organization")
+  @Operation(operationId = "getOrganization", summary = "One organization")
+  @APIResponse(responseCode = "200", description = "The organization and its quotas in force")
   @APIResponse(
       responseCode = "404",
       description = "not_found",
@@ -96,8 +107,10 @@ public class AdminResource {
   @PUT
   @Path("/{organization_id}/quotas")
   @Operation(
+      operationId = "setOrganizationQuotas",
       summary = "Set an organization's quotas",
       description = "A null or missing value restores the deployment default.")
+  @APIResponse(responseCode = "200", description = "The organization with its new quotas")
   @APIResponse(
       responseCode = "404",
       description = "not_found",
@@ -110,12 +123,16 @@ public class AdminResource {
   @POST
   @Path("/{organization_id}/api-keys")
   @Operation(
+      operationId = "createApiKey",
       summary = "Create an API key",
       description =
           "The answer's `key` is the only time the secret is shown; only its SHA-256 is stored.")
   @RequestBody(
       content = @Content(examples = @ExampleObject(name = "key", value = "{\"name\":\"ingest\"}")))
-  @APIResponse(responseCode = "201", description = "Created; `key` holds the secret")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created; `key` holds the secret",
+      content = @Content(schema = @Schema(implementation = ApiKeyView.class)))
   @APIResponse(
       responseCode = "404",
       description = "not_found",
@@ -133,7 +150,11 @@ public class AdminResource {
 
   @GET
   @Path("/{organization_id}/api-keys")
-  @Operation(summary = "List API keys", description = "Without secrets; revoked keys included.")
+  @Operation(
+      operationId = "listApiKeys",
+      summary = "List API keys",
+      description = "Without secrets; revoked keys included.")
+  @APIResponse(responseCode = "200", description = "The organization's keys")
   @APIResponse(
       responseCode = "404",
       description = "not_found",
@@ -145,8 +166,10 @@ public class AdminResource {
   @DELETE
   @Path("/{organization_id}/api-keys/{key_id}")
   @Operation(
+      operationId = "revokeApiKey",
       summary = "Revoke an API key",
       description = "The key stops working with the next request. Revoking again is 200.")
+  @APIResponse(responseCode = "200", description = "The revoked key, without its secret")
   @APIResponse(
       responseCode = "404",
       description = "not_found",

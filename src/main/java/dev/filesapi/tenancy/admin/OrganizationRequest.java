@@ -11,7 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record OrganizationRequest(
     @NotBlank
         @Size(max = 200)
-        @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
+        @Pattern(regexp = "[^\\x00-\\x1F\\x7F]*", message = "must not contain control characters")
         @Schema(example = "Acme Imaging")
         String name,
     @Min(1) @Schema(description = "Uploads in progress at once; omitted: the deployment default")
