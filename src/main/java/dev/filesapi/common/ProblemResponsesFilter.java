@@ -1,19 +1,49 @@
 package dev.filesapi.common;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
  * Every {@code application/problem+json} answer in the OpenAPI document is a {@link Problem}: the
  * resources' error responses name only the media type and their codes, and this gives them the
  * schema, so generated clients can read {@code code} and {@code errors[]} of any error.
+ *
+ * <p>It also adds to each operation the error answers any operation of its kind can give, where the
+ * resource did not describe them itself, so the document lists every status the service really
+ * answers (the suite checks every response against it): a malformed request, an unacceptable {@code
+ * Accept}, unexpected failures and unavailable dependencies everywhere; unknown ids where the path
+ * has one; oversized and mistyped bodies where the operation takes one.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
   private static final String PROBLEM_SCHEMA = "#/components/schemas/Problem";
+
+  // Ordered maps: the document must come out the same on every build (it is snapshotted).
+  private static final Map<String, String> EVERY_OPERATION = new LinkedHashMap<>();
+  private static final Map<String, String> WITH_A_BODY = new LinkedHashMap<>();
+
+  static {
+    EVERY_OPERATION.put(
+        "400", "validation_failed, malformed_json, bad_request: the request cannot be used");
+    EVERY_OPERATION.put(
+        "406", "not_acceptable: the Accept header excludes every type this answers with");
+    EVERY_OPERATION.put("500", "internal_error: an unexpected failure (never a client mistake)");
+    EVERY_OPERATION.put(
+        "503",
+        "database_unavailable or storage_unavailable: a dependency is down or did not answer in"
+            + " time; Retry-After is set");
+    WITH_A_BODY.put(
+        "413", "payload_too_large (a JSON body) or invalid_file_size (a simple upload)");
+    WITH_A_BODY.put("415", "unsupported_media_type: not the body type this operation takes");
+  }
 
   @Override
   public APIResponse filterAPIResponse(APIResponse response) {
@@ -24,5 +54,45 @@ public class ProblemResponsesFilter implements OASFilter {
       }
     }
     return response;
+  }
+
+  @Override
+  public Operation filterOperation(Operation operation) {
+    APIResponses responses = operation.getResponses();
+    if (responses == null) {
+      return operation;
+    }
+    EVERY_OPERATION.forEach((status, description) -> addIfMissing(responses, status, description));
+    boolean pathParameter =
+        operation.getParameters() != null
+            && operation.getParameters().stream().anyMatch(p -> p.getIn() == Parameter.In.PATH);
+    if (pathParameter) {
+      addIfMissing(responses, "404", "not_found: no such resource in the caller's organization");
+    }
+    if (operation.getRequestBody() != null) {
+      WITH_A_BODY.forEach((status, description) -> addIfMissing(responses, status, description));
+    }
+    return operation;
+  }
+
+  /** Adds the answer, or gives the problem body to one declared without content. */
+  private static void addIfMissing(APIResponses responses, String status, String description) {
+    APIResponse existing = responses.getAPIResponse(status);
+    if (existing != null && existing.getContent() != null) {
+      return;
+    }
+    if (existing != null) {
+      existing.content(problemContent());
+      return;
+    }
+    responses.addAPIResponse(
+        status, OASFactory.createAPIResponse().description(description).content(problemContent()));
+  }
+
+  private static org.eclipse.microprofile.openapi.models.media.Content problemContent() {
+    return OASFactory.createContent()
+        .addMediaType(
+            Problem.MEDIA_TYPE,
+            OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM_SCHEMA)));
   }
 }

@@ -8,5 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record UploadPage(
     List<UploadView> uploads,
     @JsonInclude(JsonInclude.Include.ALWAYS)
-        @Schema(description = "Pass as `cursor` for the next page; null on the last page")
+        @Schema(
+            nullable = true,
+            description = "Pass as `cursor` for the next page; null on the last page")
         String nextCursor) {}

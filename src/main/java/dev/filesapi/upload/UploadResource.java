@@ -68,6 +68,18 @@ public class UploadResource {
                           "{\"filename\":\"scan-42.tiff\",\"file_type\":\"image/tiff\",\"num_bytes\":17825795,\"resume_if_started\":true}")))
   @APIResponse(responseCode = "200", description = "The upload and its presigned parts")
   @APIResponse(
+      responseCode = "413",
+      description =
+          "file_too_large: num_bytes is over the organization's max_file_bytes;"
+              + " payload_too_large: a JSON body over files.http.max-json-body-size",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "429",
+      description =
+          "too_many_uploads: the organization has max_in_progress_uploads uploads in progress;"
+              + " Retry-After is set",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
       responseCode = "400",
       description = "validation_failed",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -167,6 +179,12 @@ public class UploadResource {
           @Content(
               examples = @ExampleObject(name = "all parts checkpointed", value = "{\"parts\":[]}")))
   @APIResponse(responseCode = "200", description = "The registered file")
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "checksum_mismatch: the assembled object's CRC32C differs from integrity_checksum; the"
+              + " object is deleted and the upload is failed",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "400",
       description =

@@ -63,6 +63,7 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
+    OpenApiConformance.install();
     try {
       if (restartable) {
         databaseDirectory = Files.createTempDirectory("files-test-postgres");

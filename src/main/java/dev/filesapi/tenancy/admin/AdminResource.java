@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -44,6 +45,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @APIResponse(
     responseCode = "401",
     description = "Missing or wrong admin token",
+    content =
+        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(
+    responseCode = "404",
+    description = "not_found: the admin API is off (no files.admin.token), or no such organization",
     content =
         @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class AdminResource {
@@ -154,7 +160,13 @@ public class AdminResource {
       operationId = "listApiKeys",
       summary = "List API keys",
       description = "Without secrets; revoked keys included.")
-  @APIResponse(responseCode = "200", description = "The organization's keys")
+  @APIResponse(
+      responseCode = "200",
+      description = "The organization's keys",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(type = SchemaType.ARRAY, implementation = ApiKeyView.class)))
   @APIResponse(
       responseCode = "404",
       description = "not_found",
