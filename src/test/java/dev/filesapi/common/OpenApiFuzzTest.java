@@ -59,6 +59,10 @@ class OpenApiFuzzTest {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private static final Pattern DOCUMENTED_CODE =
       Pattern.compile("^\\| (\\d{3}) \\| `([a-z0-9_]+)` \\|", Pattern.MULTILINE);
+
+  /** What the HTTP codec answers, without a body, to a request line or headers too long. */
+  private static final Set<Integer> CODEC_REFUSALS = Set.of(414, 431);
+
   private static final Set<String> SECRETS =
       Set.of(FilesTestResource.ADMIN_TOKEN, "test-secret-key");
 
@@ -107,7 +111,15 @@ class OpenApiFuzzTest {
               "/v1/admin/organizations//quotas",
               "application/json",
               "{}",
-              405));
+              405),
+          new Regression(
+              "fuzzer, seed 777 (30-minute run): a 3.6 KB query string is refused by the HTTP codec"
+                  + " with a bare 431, before the service sees it",
+              "GET",
+              "/v1/files/uploads?cursor=" + "%C3%A9".repeat(600),
+              null,
+              null,
+              431));
 
   private String key;
   private String otherKey;
@@ -327,6 +339,11 @@ class OpenApiFuzzTest {
       assertThat(body).as(description).doesNotContain(secret);
     }
     if (status < 400) {
+      return;
+    }
+    if (CODEC_REFUSALS.contains(status) && body.isEmpty()) {
+      // The HTTP codec (Netty) refused it before any application code: a bare status is all
+      // that can be answered there (README, error table).
       return;
     }
     assertThat(response.headers().firstValue("Content-Type").orElse(""))
