@@ -13,18 +13,30 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
- * {@code GET /files/metadata}, written as the rows arrive: the query runs on a database cursor
- * ({@link #FETCH_SIZE} rows at a time) and each record is written as soon as it is read, so one
- * listing's memory does not depend on how many files the organization has. The query is executed
- * (and its first rows fetched) before the answer starts, so a database failure is still a proper
- * error; one that happens later can only cut the answer short, which the client sees as JSON that
- * does not end.
+ * {@code GET /files/metadata}: the organization's files in {@code file_index} order, each read as
+ * an index range, so no listing's time or memory depends on how many files the organization has.
+ *
+ * <ul>
+ *   <li>The whole list is written as the rows arrive: the query runs on a database cursor ({@link
+ *       #FETCH_SIZE} rows at a time) and each record is written as soon as it is read. It is
+ *       executed (and its first rows fetched) before the answer starts, so a database failure is
+ *       still a proper error; one that happens later can only cut the answer short, which the
+ *       client sees as JSON that does not end. A client that goes away ends the query within {@link
+ *       #CLIENT_CHECK_INTERVAL} records, and the connection returns to the pool.
+ *   <li>A page after a cursor is the next index range ({@code file_index > ?}).
+ *   <li>An offset shard skips its offset in the index alone (an index-only scan of {@code
+ *       file_index}), then reads the rows of the shard only.
+ * </ul>
+ *
+ * Pages are read whole (at most 1,001 rows) before they are answered: that is how a page knows
+ * whether a next one exists.
  */
 @ApplicationScoped
 public class FileListing {
@@ -32,10 +44,8 @@ public class FileListing {
   static final int FETCH_SIZE = 500;
 
   private static final String COLUMNS =
-      "select file_id, file_uid, file_type, num_bytes, status, checksum_algorithm,"
-          + " checksum_value, created_at, storage_key, backend from stored_file"
-          + " where organization_id = ?";
-  private static final String ORDER = " order by created_at, file_uid";
+      "select f.file_id, f.file_uid, f.file_type, f.num_bytes, f.status, f.checksum_algorithm,"
+          + " f.checksum_value, f.created_at, f.file_index from stored_file f";
 
   private final DataSource dataSource;
   private final ObjectWriter writer;
@@ -45,26 +55,17 @@ public class FileListing {
     this.writer = mapper.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
   }
 
-  /** Which part of the list: everything, or {@code limit} records from {@code offset}. */
-  public record Range(long offset, OptionalLong limit) {
-    public static final Range ALL = new Range(0, OptionalLong.empty());
-
-    public static Range shard(long shardIndex, int maxItemsPerShard) {
-      return new Range(
-          Math.multiplyExact(shardIndex, (long) maxItemsPerShard),
-          OptionalLong.of(maxItemsPerShard));
-    }
-  }
+  /** Records of one page, and the cursor of the next when there are more. */
+  public record Page(List<FileRecord> records, Optional<String> nextCursor) {}
 
   /**
    * Runs the listing query and returns the answer that writes its rows. The connection stays open
    * until the answer is written (or fails); it is always released then.
    */
-  public StreamingOutput list(String organizationId, Optional<String> fileType, Range range) {
-    StringBuilder sql = new StringBuilder(COLUMNS);
-    fileType.ifPresent(type -> sql.append(" and file_type = ?"));
-    sql.append(ORDER);
-    range.limit().ifPresent(limit -> sql.append(" limit ? offset ?"));
+  public StreamingOutput all(String organizationId, Optional<String> fileType) {
+    StringBuilder sql = new StringBuilder(COLUMNS).append(" where f.organization_id = ?");
+    fileType.ifPresent(type -> sql.append(" and f.file_type = ?"));
+    sql.append(" order by f.file_index");
     Connection connection = null;
     try {
       connection = dataSource.getConnection();
@@ -72,18 +73,13 @@ public class FileListing {
       connection.setAutoCommit(false);
       PreparedStatement statement = connection.prepareStatement(sql.toString());
       statement.setFetchSize(FETCH_SIZE);
-      int parameter = 1;
-      statement.setString(parameter++, organizationId);
+      statement.setString(1, organizationId);
       if (fileType.isPresent()) {
-        statement.setString(parameter++, fileType.get());
-      }
-      if (range.limit().isPresent()) {
-        statement.setLong(parameter++, range.limit().getAsLong());
-        statement.setLong(parameter, range.offset());
+        statement.setString(2, fileType.get());
       }
       ResultSet rows = statement.executeQuery();
       Connection open = connection;
-      return output -> write(open, rows, range.offset(), output);
+      return output -> write(open, rows, output);
     } catch (SQLException | RuntimeException e) {
       release(connection);
       throw e instanceof RuntimeException runtime
@@ -92,13 +88,94 @@ public class FileListing {
     }
   }
 
-  private void write(Connection connection, ResultSet rows, long firstIndex, OutputStream output)
+  /** Up to {@code limit} records from position {@code offset} of the list. */
+  public Page shard(String organizationId, Optional<String> fileType, long offset, int limit) {
+    // Past every file of the organization (the totals say how many), the shard is empty.
+    String sql =
+        "with shard as (select file_index from stored_file where organization_id = ?"
+            + fileType.map(type -> " and file_type = ?").orElse("")
+            + " and ? < (select coalesce(sum(num_files), 0) from file_totals"
+            + " where organization_id = ?)"
+            + " order by file_index limit ? offset ?) "
+            + COLUMNS
+            + " join shard s on f.organization_id = ? and f.file_index = s.file_index"
+            + " order by f.file_index";
+    return page(
+        sql,
+        limit,
+        statement -> {
+          int parameter = 1;
+          statement.setString(parameter++, organizationId);
+          if (fileType.isPresent()) {
+            statement.setString(parameter++, fileType.get());
+          }
+          statement.setLong(parameter++, offset);
+          statement.setString(parameter++, organizationId);
+          statement.setInt(parameter++, limit + 1);
+          statement.setLong(parameter++, offset);
+          statement.setString(parameter, organizationId);
+        });
+  }
+
+  /** Up to {@code limit} records after the cursor's file. */
+  public Page after(
+      String organizationId, Optional<String> fileType, FileCursor cursor, int limit) {
+    String sql =
+        COLUMNS
+            + " where f.organization_id = ?"
+            + fileType.map(type -> " and f.file_type = ?").orElse("")
+            + " and f.file_index > ? order by f.file_index limit ?";
+    return page(
+        sql,
+        limit,
+        statement -> {
+          int parameter = 1;
+          statement.setString(parameter++, organizationId);
+          if (fileType.isPresent()) {
+            statement.setString(parameter++, fileType.get());
+          }
+          statement.setLong(parameter++, cursor.afterFileIndex());
+          statement.setInt(parameter, limit + 1);
+        });
+  }
+
+  @FunctionalInterface
+  private interface Parameters {
+    void set(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Runs a page query that asks for one row more than the page, to know if a next exists. */
+  private Page page(String sql, int limit, Parameters parameters) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      parameters.set(statement);
+      List<FileRecord> records = new ArrayList<>(Math.min(limit, 100));
+      boolean more = false;
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          if (records.size() == limit) {
+            more = true;
+            break;
+          }
+          records.add(FileRecord.of(file(rows)));
+        }
+      }
+      Optional<String> next =
+          more
+              ? Optional.of(new FileCursor(records.get(limit - 1).fileIndex()).encode())
+              : Optional.empty();
+      return new Page(records, next);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not list files", e);
+    }
+  }
+
+  private void write(Connection connection, ResultSet rows, OutputStream output)
       throws IOException {
     try (JsonGenerator json = writer.createGenerator(output)) {
       json.writeStartArray();
-      long index = firstIndex;
       while (rows.next()) {
-        writer.writeValue(json, FileRecord.of(file(rows), index++));
+        writer.writeValue(json, FileRecord.of(file(rows)));
       }
       json.writeEndArray();
     } catch (SQLException e) {
@@ -119,8 +196,7 @@ public class FileListing {
     file.checksumAlgorithm = row.getString(6);
     file.checksumValue = row.getString(7);
     file.createdAt = row.getObject(8, OffsetDateTime.class).toInstant();
-    file.storageKey = row.getString(9);
-    file.backend = row.getString(10);
+    file.fileIndex = row.getLong(9);
     return file;
   }
 

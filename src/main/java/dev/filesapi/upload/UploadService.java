@@ -649,8 +649,11 @@ public class UploadService {
                   });
               after.ifPresent(
                   c -> {
+                    // The first condition bounds the index range: the page starts at the
+                    // cursor, not at the organization's newest upload.
                     query.append(
-                        " and (createdAt < :createdAt or (createdAt = :createdAt and id < :id))");
+                        " and createdAt <= :createdAt"
+                            + " and (createdAt < :createdAt or (createdAt = :createdAt and id < :id))");
                     parameters.and("createdAt", c.createdAt()).and("id", c.id());
                   });
               query.append(" order by createdAt desc, id desc");
