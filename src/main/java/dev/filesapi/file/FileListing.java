@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -43,6 +44,9 @@ public class FileListing {
   private static final Logger LOG = Logger.getLogger(FileListing.class);
   static final int FETCH_SIZE = 500;
 
+  /** How often (in records) the whole listing asks whether its client is still connected. */
+  private static final int CLIENT_CHECK_INTERVAL = 100;
+
   private static final String COLUMNS =
       "select f.file_id, f.file_uid, f.file_type, f.num_bytes, f.status, f.checksum_algorithm,"
           + " f.checksum_value, f.created_at, f.file_index from stored_file f";
@@ -62,7 +66,8 @@ public class FileListing {
    * Runs the listing query and returns the answer that writes its rows. The connection stays open
    * until the answer is written (or fails); it is always released then.
    */
-  public StreamingOutput all(String organizationId, Optional<String> fileType) {
+  public StreamingOutput all(
+      String organizationId, Optional<String> fileType, BooleanSupplier clientGone) {
     StringBuilder sql = new StringBuilder(COLUMNS).append(" where f.organization_id = ?");
     fileType.ifPresent(type -> sql.append(" and f.file_type = ?"));
     sql.append(" order by f.file_index");
@@ -79,7 +84,7 @@ public class FileListing {
       }
       ResultSet rows = statement.executeQuery();
       Connection open = connection;
-      return output -> write(open, rows, output);
+      return output -> write(open, rows, output, clientGone);
     } catch (SQLException | RuntimeException e) {
       release(connection);
       throw e instanceof RuntimeException runtime
@@ -170,12 +175,22 @@ public class FileListing {
     }
   }
 
-  private void write(Connection connection, ResultSet rows, OutputStream output)
+  /**
+   * Writes the rows until the last one, or until the client is gone: writes to a closed connection
+   * fail silently, so without asking, the query would read every remaining file for nobody.
+   */
+  private void write(
+      Connection connection, ResultSet rows, OutputStream output, BooleanSupplier clientGone)
       throws IOException {
     try (JsonGenerator json = writer.createGenerator(output)) {
       json.writeStartArray();
+      long written = 0;
       while (rows.next()) {
         writer.writeValue(json, FileRecord.of(file(rows)));
+        if (++written % CLIENT_CHECK_INTERVAL == 0 && clientGone.getAsBoolean()) {
+          LOG.debugf("listing stopped after %d records: the client went away", written);
+          return;
+        }
       }
       json.writeEndArray();
     } catch (SQLException e) {

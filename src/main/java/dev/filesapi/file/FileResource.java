@@ -4,6 +4,7 @@ import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Problem;
 import dev.filesapi.common.QueryParams;
 import dev.filesapi.tenancy.Caller;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -107,7 +108,8 @@ public class FileResource {
       @QueryParam("cursor")
           @Schema(description = "From a Link rel=\"next\": the page after the one it came with")
           String cursor,
-      @Context UriInfo uri) {
+      @Context UriInfo uri,
+      @Context HttpServerResponse response) {
     Optional<String> type = Optional.ofNullable(fileType).filter(t -> !t.isEmpty());
     if (cursor != null && !cursor.isEmpty()) {
       if (shardIndex != null && !shardIndex.isEmpty()) {
@@ -134,7 +136,8 @@ public class FileResource {
     }
     if (shard == -1 || maxItems == -1) {
       return Response.ok(
-              listing.all(caller.organizationId(), type), MediaType.APPLICATION_JSON_TYPE)
+              listing.all(caller.organizationId(), type, response::closed),
+              MediaType.APPLICATION_JSON_TYPE)
           .build();
     }
     long offset = (long) shard * maxItems;
