@@ -195,13 +195,22 @@ public class UploadService {
         .getSingleResult();
   }
 
+  /**
+   * The status is a literal, not a parameter: only then may PostgreSQL's generic plan of the
+   * prepared statement (used after a few executions) read the partial index of in-progress uploads
+   * by name; with a parameter it scanned the organization's uploads (BENCHMARKS.md, issue 18).
+   */
   private Optional<Upload> findResumable(String organizationId, String filename) {
-    return Upload.<Upload>find(
-            "organizationId = ?1 and filename = ?2 and status = ?3 order by createdAt desc",
-            organizationId,
-            filename,
-            UploadStatus.IN_PROGRESS)
-        .firstResultOptional();
+    @SuppressWarnings("unchecked")
+    List<Upload> found =
+        em.createNativeQuery(
+                "select * from upload where organization_id = ?1 and filename = ?2"
+                    + " and status = 'in_progress' order by created_at desc limit 1",
+                Upload.class)
+            .setParameter(1, organizationId)
+            .setParameter(2, filename)
+            .getResultList();
+    return found.stream().findFirst();
   }
 
   private InitiateResponse resume(Upload upload, InitiateRequest request) {
