@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  *       #CLIENT_CHECK_INTERVAL} records, and the connection returns to the pool.
  *   <li>A page after a cursor is the next index range ({@code file_index > ?}).
  *   <li>An offset shard skips its offset in the index alone (an index-only scan of {@code
- *       file_index}), then reads the rows of the shard only.
+ *       file_index}), then reads the shard as the range that starts there.
  * </ul>
  *
  * Pages are read whole (at most 1,001 rows) before they are answered: that is how a page knows
@@ -93,32 +93,40 @@ public class FileListing {
     }
   }
 
-  /** Up to {@code limit} records from position {@code offset} of the list. */
+  /**
+   * Up to {@code limit} records from position {@code offset} of the list: the file_index at that
+   * position, found by an index-only scan, then the same index range as a cursor page. Past every
+   * file of the organization (the totals say how many) the first step returns nothing without a
+   * scan, and so does the shard.
+   */
   public Page shard(String organizationId, Optional<String> fileType, long offset, int limit) {
-    // Past every file of the organization (the totals say how many), the shard is empty.
+    String typed = fileType.map(type -> " and file_type = ?").orElse("");
     String sql =
-        "with shard as (select file_index from stored_file where organization_id = ?"
-            + fileType.map(type -> " and file_type = ?").orElse("")
+        COLUMNS
+            + " where f.organization_id = ?"
+            + typed
+            + " and f.file_index >= (select file_index from stored_file"
+            + " where organization_id = ?"
+            + typed
             + " and ? < (select coalesce(sum(num_files), 0) from file_totals"
             + " where organization_id = ?)"
-            + " order by file_index limit ? offset ?) "
-            + COLUMNS
-            + " join shard s on f.organization_id = ? and f.file_index = s.file_index"
-            + " order by f.file_index";
+            + " order by file_index offset ? limit 1)"
+            + " order by f.file_index limit ?";
     return page(
         sql,
         limit,
         statement -> {
           int parameter = 1;
-          statement.setString(parameter++, organizationId);
-          if (fileType.isPresent()) {
-            statement.setString(parameter++, fileType.get());
+          for (int copy = 0; copy < 2; copy++) {
+            statement.setString(parameter++, organizationId);
+            if (fileType.isPresent()) {
+              statement.setString(parameter++, fileType.get());
+            }
           }
           statement.setLong(parameter++, offset);
           statement.setString(parameter++, organizationId);
-          statement.setInt(parameter++, limit + 1);
           statement.setLong(parameter++, offset);
-          statement.setString(parameter, organizationId);
+          statement.setInt(parameter, limit + 1);
         });
   }
 
