@@ -182,17 +182,18 @@ public class UploadService {
   }
 
   /**
-   * A plain JPQL count: Panache's {@code count} derives its count query anew on each call and
-   * Hibernate translates that to SQL every time, where this one's translation is cached.
+   * The status is a literal, not a parameter, for the reason given at {@link #findResumable}: the
+   * count is then an index-only scan of the in-progress uploads' partial index in every plan. With
+   * a parameter, the generic plan scanned all the organization's uploads (216 ms at a million).
    */
   private long countInProgress(String organizationId) {
-    return em.createQuery(
-            "select count(u) from Upload u where u.organizationId = :organization"
-                + " and u.status = :status",
-            Long.class)
-        .setParameter("organization", organizationId)
-        .setParameter("status", UploadStatus.IN_PROGRESS)
-        .getSingleResult();
+    return ((Number)
+            em.createNativeQuery(
+                    "select count(*) from upload where organization_id = ?1"
+                        + " and status = 'in_progress'")
+                .setParameter(1, organizationId)
+                .getSingleResult())
+        .longValue();
   }
 
   /**
