@@ -164,6 +164,7 @@ public final class ScaleBench {
     plans();
     initiateAndComplete();
     concurrentCompletes();
+    concurrentRegistrations();
     wholeListing();
 
     machine.put("load_average_at_end", loadAverage());
@@ -423,9 +424,8 @@ public final class ScaleBench {
           db,
           node,
           "quota_in_progress_count",
-          "select count(*) from upload where organization_id = $1 and status = $2",
-          organization,
-          "in_progress");
+          "select count(*) from upload where organization_id = $1 and status = 'in_progress'",
+          organization);
       plan(
           db,
           node,
@@ -577,7 +577,10 @@ public final class ScaleBench {
     List<Double> withoutRates = new ArrayList<>();
     List<Double> withLatency = new ArrayList<>();
     List<Double> withoutLatency = new ArrayList<>();
-    String[] rounds = {"warm-up", "with", "without", "without", "with", "with", "without"};
+    String[] rounds = {
+      "warm-up", "warm-up", "with", "without", "without", "with", "without", "with", "with",
+      "without"
+    };
     try (Connection db = connect()) {
       for (int r = 0; r < rounds.length; r++) {
         boolean with = !rounds[r].equals("without");
@@ -589,7 +592,7 @@ public final class ScaleBench {
                 + " trigger stored_file_totals_insert");
         double[] rate = new double[1];
         List<Double> latencies = completeAll(prepared, threads, rate);
-        if (r > 0) {
+        if (!rounds[r].equals("warm-up")) {
           (with ? withRates : withoutRates).add(rate[0]);
           (with ? withLatency : withoutLatency).addAll(latencies);
         }
@@ -599,13 +602,7 @@ public final class ScaleBench {
       }
       execute(db, "alter table stored_file enable trigger stored_file_totals_insert");
       // Recount what the rounds without the trigger left out.
-      execute(db, "delete from file_totals where organization_id = ?", organization);
-      execute(
-          db,
-          "insert into file_totals (organization_id, slot, num_files, num_bytes, last_updated)"
-              + " select organization_id, 0, count(*), sum(num_bytes), max(created_at)"
-              + " from stored_file where organization_id = ? group by organization_id",
-          organization);
+      recount(db);
     }
     node.put("completes_per_round", threads * perThread);
     node.put("rounds", String.join(",", rounds));
@@ -621,8 +618,134 @@ public final class ScaleBench {
     node.put(
         "note",
         "Uploads initiated and their one part PUT beforehand; only the completes are timed, 32"
-            + " threads x 15, after one warm-up round. 'without': the insert trigger that keeps file_totals disabled for"
+            + " threads x 15, after two warm-up rounds, rounds in ABBA BAAB order. 'without': the insert trigger that keeps file_totals disabled for"
             + " the round (totals recounted afterwards).");
+  }
+
+  /**
+   * The database's side alone: 32 connections each inserting files one per transaction into the
+   * large organization, as registrations do, with the totals kept in 16 slots (as shipped), with
+   * the trigger disabled, and with every transaction adding to one slot (the hot row the slots
+   * avoid). The trigger function is changed for that round and restored after it.
+   */
+  private void concurrentRegistrations() throws Exception {
+    int threads = 32;
+    int perThread = 150;
+    ObjectNode node = results.putObject("concurrent_registrations_32_db");
+    String function;
+    try (Connection db = connect()) {
+      function = scalar(db, "select pg_get_functiondef('file_totals_add'::regproc)");
+    }
+    if (!function.contains("pg_backend_pid() % 16")) {
+      throw new IllegalStateException("file_totals_add no longer picks its slot as expected");
+    }
+    String[] rounds = {
+      "warm-up",
+      "slots",
+      "none",
+      "one_slot",
+      "one_slot",
+      "none",
+      "slots",
+      "slots",
+      "none",
+      "one_slot"
+    };
+    java.util.Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
+    int[] sequence = {0};
+    try (Connection db = connect()) {
+      for (String round : rounds) {
+        execute(
+            db,
+            "alter table stored_file "
+                + (round.equals("none") ? "disable" : "enable")
+                + " trigger stored_file_totals_insert");
+        execute(
+            db,
+            round.equals("one_slot") ? function.replace("pg_backend_pid() % 16", "0") : function);
+        double rate = insertConcurrently(threads, perThread, "reg-" + sequence[0]++ + "-");
+        if (!round.equals("warm-up")) {
+          rates.computeIfAbsent(round, r -> new ArrayList<>()).add(rate);
+        }
+        log("  registrations in the database, %s: %.0f transactions/s", round, rate);
+      }
+      execute(db, function);
+      execute(db, "alter table stored_file enable trigger stored_file_totals_insert");
+      recount(db);
+    }
+    for (var entry : rates.entrySet()) {
+      node.set(entry.getKey() + "_per_second", toArray(entry.getValue()));
+      node.put(
+          entry.getKey() + "_mean_per_second",
+          round(entry.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+    }
+    node.put(
+        "slots_over_none",
+        round(
+            node.path("slots_mean_per_second").asDouble()
+                / node.path("none_mean_per_second").asDouble()));
+    node.put(
+        "one_slot_over_none",
+        round(
+            node.path("one_slot_mean_per_second").asDouble()
+                / node.path("none_mean_per_second").asDouble()));
+    node.put(
+        "note",
+        "32 JDBC connections, each 150 transactions of one single-row insert into stored_file of"
+            + " the large organization (autocommit). slots: as shipped; none: the insert trigger"
+            + " disabled; one_slot: the trigger function changed to add to slot 0 always. The"
+            + " bench database runs with fsync=off and synchronous_commit=off, so a commit (and the"
+            + " row lock held until it) is shorter than on a durable database.");
+  }
+
+  private double insertConcurrently(int threads, int perThread, String stem) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Void>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      String prefix = stem + t + "-";
+      futures.add(
+          pool.submit(
+              () -> {
+                try (Connection db = connect();
+                    PreparedStatement insert =
+                        db.prepareStatement(
+                            "insert into stored_file (file_uid, organization_id, file_id,"
+                                + " file_type, num_bytes, status, storage_key, backend,"
+                                + " created_at) values (?, ?, ?, 'text/plain', 1024,"
+                                + " 'REGISTERED', ?, 's3', now())")) {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    String id = prefix + i;
+                    insert.setString(1, "fil_" + id);
+                    insert.setString(2, organization);
+                    insert.setString(3, id + ".txt");
+                    insert.setString(4, "orgs/" + organization + "/files/fil_" + id);
+                    insert.executeUpdate();
+                  }
+                }
+                return null;
+              }));
+    }
+    long started = System.nanoTime();
+    start.countDown();
+    for (Future<Void> future : futures) {
+      future.get();
+    }
+    double rate = threads * perThread / ((System.nanoTime() - started) / 1e9);
+    pool.shutdown();
+    return rate;
+  }
+
+  /** The organization's totals counted again, after rounds that ran without the trigger. */
+  private void recount(Connection db) throws SQLException {
+    execute(db, "delete from file_totals where organization_id = ?", organization);
+    execute(
+        db,
+        "insert into file_totals (organization_id, slot, num_files, num_bytes, last_updated)"
+            + " select organization_id, 0, count(*), sum(num_bytes), max(created_at)"
+            + " from stored_file where organization_id = ? group by organization_id",
+        organization);
   }
 
   private record Prepared(String uploadId, String etag) {}
@@ -1080,6 +1203,19 @@ public final class ScaleBench {
           "",
           "within 10 %"
         });
+    JsonNode reg = results.path("concurrent_registrations_32_db");
+    rows.add(
+        new String[] {
+          "32 concurrent inserts/s in the database: 16 slots / none / 1 slot",
+          String.format(
+              Locale.ROOT,
+              "%.0f / %.0f / %.0f",
+              reg.path("slots_mean_per_second").asDouble(),
+              reg.path("none_mean_per_second").asDouble(),
+              reg.path("one_slot_mean_per_second").asDouble()),
+          "",
+          ""
+        });
     JsonNode whole = results.path("whole_listing");
     rows.add(
         new String[] {
@@ -1104,7 +1240,7 @@ public final class ScaleBench {
         });
     StringBuilder text = new StringBuilder();
     for (String[] row : rows) {
-      text.append(String.format(Locale.ROOT, "%-52s %-22s %-14s %s%n", (Object[]) row));
+      text.append(String.format(Locale.ROOT, "%-66s %-22s %-14s %s%n", (Object[]) row));
     }
     return text.toString();
   }
