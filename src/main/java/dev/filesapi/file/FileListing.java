@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
  *       #CLIENT_CHECK_INTERVAL} records, and the connection returns to the pool.
  *   <li>A page after a cursor is the next index range ({@code file_index > ?}).
  *   <li>An offset shard skips its offset in the index alone (an index-only scan of {@code
- *       file_index}), then reads the shard as the range that starts there.
+ *       file_index}, from the nearer end of the list), then reads the shard as the range that
+ *       starts there.
  * </ul>
  *
  * Pages are read whole (at most 1,001 rows) before they are answered: that is how a page knows
@@ -95,37 +96,54 @@ public class FileListing {
 
   /**
    * Up to {@code limit} records from position {@code offset} of the list: the file_index at that
-   * position, found by an index-only scan, then the same index range as a cursor page. Past every
-   * file of the organization (the totals say how many) the first step returns nothing without a
-   * scan, and so does the shard.
+   * position, found by an index-only scan, then the same index range as a cursor page. The
+   * organization's totals, read in the same statement (so from the same snapshot, and kept by the
+   * same transactions), say how many files there are: past the last one the shard is empty without
+   * a scan, and a position in the back half is counted from the end, so the deepest shards cost as
+   * little as the first ones and the middle one the most. With a file_type filter, which the totals
+   * do not count, positions are counted from the start.
    */
   public Page shard(String organizationId, Optional<String> fileType, long offset, int limit) {
-    String typed = fileType.map(type -> " and file_type = ?").orElse("");
+    String start =
+        fileType.isPresent()
+            ? "(select file_index from stored_file where organization_id = ? and file_type = ?"
+                + " order by file_index offset ? limit 1)"
+            : "case when ? * 2 < t.n then (select file_index from stored_file"
+                + " where organization_id = ? order by file_index offset ? limit 1)"
+                + " else (select file_index from stored_file where organization_id = ?"
+                + " order by file_index desc offset (t.n - 1 - ?)::bigint limit 1) end";
     String sql =
-        COLUMNS
+        "with total as (select coalesce(sum(num_files), 0) as n from file_totals"
+            + " where organization_id = ?) "
+            + COLUMNS
             + " where f.organization_id = ?"
-            + typed
-            + " and f.file_index >= (select file_index from stored_file"
-            + " where organization_id = ?"
-            + typed
-            + " and ? < (select coalesce(sum(num_files), 0) from file_totals"
-            + " where organization_id = ?)"
-            + " order by file_index offset ? limit 1)"
+            + fileType.map(type -> " and f.file_type = ?").orElse("")
+            + " and f.file_index >= (select case when ? >= t.n then null else "
+            + start
+            + " end from total t)"
             + " order by f.file_index limit ?";
     return page(
         sql,
         limit,
         statement -> {
           int parameter = 1;
-          for (int copy = 0; copy < 2; copy++) {
-            statement.setString(parameter++, organizationId);
-            if (fileType.isPresent()) {
-              statement.setString(parameter++, fileType.get());
-            }
+          statement.setString(parameter++, organizationId);
+          statement.setString(parameter++, organizationId);
+          if (fileType.isPresent()) {
+            statement.setString(parameter++, fileType.get());
           }
           statement.setLong(parameter++, offset);
-          statement.setString(parameter++, organizationId);
-          statement.setLong(parameter++, offset);
+          if (fileType.isPresent()) {
+            statement.setString(parameter++, organizationId);
+            statement.setString(parameter++, fileType.get());
+            statement.setLong(parameter++, offset);
+          } else {
+            statement.setLong(parameter++, offset);
+            statement.setString(parameter++, organizationId);
+            statement.setLong(parameter++, offset);
+            statement.setString(parameter++, organizationId);
+            statement.setLong(parameter++, offset);
+          }
           statement.setInt(parameter, limit + 1);
         });
   }

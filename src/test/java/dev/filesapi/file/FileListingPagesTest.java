@@ -205,6 +205,43 @@ class FileListingPagesTest {
   }
 
   @Test
+  void everyShardIsItsSliceOfTheWholeListCountedFromEitherEnd() {
+    upload("slice", 8);
+    FileClient.delete(key, "slice-3.txt").then().statusCode(200);
+    FileClient.upload(key, "slice-0.txt", bytes("replaced"), "text/plain");
+    FileClient.upload(key, "other.csv", bytes("typed"), "text/csv");
+    List<Object> whole = as(key).get("/v1/files/metadata").jsonPath().getList("file_id");
+    assertThat(whole).hasSize(8);
+
+    for (int size = 1; size <= 4; size++) {
+      for (int shard = 0; shard * size <= whole.size(); shard++) {
+        List<Object> expected =
+            whole.subList(
+                Math.min(shard * size, whole.size()), Math.min((shard + 1) * size, whole.size()));
+        List<Object> got =
+            as(key)
+                .get("/v1/files/metadata?shard_index=" + shard + "&max_items_per_shard=" + size)
+                .jsonPath()
+                .getList("file_id");
+        assertThat(got).as("shard %d of %d", shard, size).isEqualTo(expected);
+      }
+    }
+    List<Object> plain = whole.stream().filter(name -> !"other.csv".equals(name)).toList();
+    for (int shard = 0; shard <= plain.size(); shard++) {
+      List<Object> got =
+          as(key)
+              .queryParam("file_type", "text/plain")
+              .get("/v1/files/metadata?max_items_per_shard=1&shard_index=" + shard)
+              .jsonPath()
+              .getList("file_id");
+      assertThat(got)
+          .as("text/plain shard %d", shard)
+          .isEqualTo(
+              plain.subList(Math.min(shard, plain.size()), Math.min(shard + 1, plain.size())));
+    }
+  }
+
+  @Test
   void aReplacedFileMovesToTheEndWithANewIndex() {
     upload("moving", 3);
     long before = FileClient.metadata(key, "moving-0.txt").jsonPath().getLong("file_index");
