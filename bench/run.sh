@@ -9,7 +9,8 @@
 #                                target/bench/service-EVENT.collapsed (EVENT: itimer (default), wall, alloc)
 #   bench/run.sh --phases=initiate,complete,small,throughput   only these parts (default: all)
 #   bench/run.sh --scale=N       the reads of one organization with N files and N uploads, seeded in
-#                                SQL (issue 18): bench/results/scale-N.json
+#                                SQL (issue 18): bench/results/scale-N.json; with --scale-data=DIR the
+#                                database lives in DIR and is seeded only once (later runs reuse it)
 #
 # Builds what is missing or stale: the packaged application (target/quarkus-app) and the
 # benchmark classes (target/bench-classes, profile -Pbench). Never part of ./mvnw verify.
