@@ -8,6 +8,9 @@
 #   bench/run.sh --profile[=EVENT]  with async-profiler (from Maven Central) as the service's agent:
 #                                target/bench/service-EVENT.collapsed (EVENT: itimer (default), wall, alloc)
 #   bench/run.sh --phases=initiate,complete,small,throughput   only these parts (default: all)
+#   bench/run.sh --scale=N       the reads of one organization with N files and N uploads, seeded in
+#                                SQL (issue 18): bench/results/scale-N.json; with --scale-data=DIR the
+#                                database lives in DIR and is seeded only once (later runs reuse it)
 #
 # Builds what is missing or stale: the packaged application (target/quarkus-app) and the
 # benchmark classes (target/bench-classes, profile -Pbench). Never part of ./mvnw verify.
@@ -16,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=service
+main=dev.filesapi.bench.ServiceBench
 args=()
 jfr=false
 profile=
@@ -25,6 +29,7 @@ for arg in "$@"; do
     --jfr) jfr=true ;;
     --profile) profile=itimer ;;
     --profile=*) profile="${arg#--profile=}" ;;
+    --scale=*) main=dev.filesapi.bench.ScaleBench; args+=("$arg") ;;
     *) args+=("$arg") ;;
   esac
 done
@@ -71,5 +76,5 @@ if [ -n "$profile" ]; then
   service_jvm+=("--service-jvm=-agentpath:$PWD/target/bench/async-profiler/linux-x64/libasyncProfiler.so=start,event=$profile,interval=1ms,threads,collapsed,file=$PWD/target/bench/service-$profile.collapsed")
 fi
 exec java -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "$cp" dev.filesapi.bench.ServiceBench ${args[@]+"${args[@]}"} ${service_jvm[@]+"${service_jvm[@]}"} \
+  -cp "$cp" "$main" ${args[@]+"${args[@]}"} ${service_jvm[@]+"${service_jvm[@]}"} \
   "--image-jvm=$image_jvm"

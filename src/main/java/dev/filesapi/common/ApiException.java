@@ -48,6 +48,17 @@ public class ApiException extends RuntimeException {
         null);
   }
 
+  /** A {@code cursor} parameter this service did not issue. */
+  public static ApiException invalidCursor() {
+    return new ApiException(
+        400,
+        "invalid_cursor",
+        "cursor is not one this service issued",
+        List.of(new Problem.FieldError("cursor", "is not valid")),
+        null,
+        null);
+  }
+
   public static ApiException conflict(String code, String detail) {
     return new ApiException(Status.CONFLICT, code, detail);
   }

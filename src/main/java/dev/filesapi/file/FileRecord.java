@@ -20,11 +20,18 @@ public record FileRecord(
     Map<String, Object> fileAttributes,
     List<String> fileTags,
     boolean ingested,
-    @Schema(description = "Position of the file in the stable listing order") long fileIndex,
+    @Schema(
+            description =
+                "The file's ordinal in the listing order, given when it was registered: the same"
+                    + " in the listing and in the single record, unique, never reused, and"
+                    + " increasing down the list, but not consecutive (other organizations'"
+                    + " files, replaced and deleted files take numbers too). A replaced file"
+                    + " gets a new one, at the end of the list.")
+        long fileIndex,
     Instant createdAt,
     @JsonInclude(JsonInclude.Include.NON_NULL) Checksum checksum) {
 
-  static FileRecord of(StoredFile file, long index) {
+  static FileRecord of(StoredFile file) {
     FileStatus status = FileStatus.valueOf(file.status);
     return new FileRecord(
         file.fileId,
@@ -36,7 +43,7 @@ public record FileRecord(
         Map.of(),
         List.of(),
         false,
-        index,
+        file.fileIndex,
         file.createdAt,
         Checksum.of(file));
   }

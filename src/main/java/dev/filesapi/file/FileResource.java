@@ -4,6 +4,7 @@ import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Problem;
 import dev.filesapi.common.QueryParams;
 import dev.filesapi.tenancy.Caller;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -12,9 +13,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,21 +66,33 @@ public class FileResource {
       operationId = "listFiles",
       summary = "List files",
       description =
-          "All files in a stable order (oldest first), written as they are read: -1 in"
-              + " shard_index or max_items_per_shard (the default) returns the whole list,"
-              + " however long. Otherwise the list is cut into shards of max_items_per_shard"
-              + " (1–1000) records and shard_index (default 0 then) picks one; a shard past the"
-              + " end is []. file_index is each record's position in the list as requested.")
+          "All files in a stable order, by file_index (registration order; a replaced file moves"
+              + " to the end). -1 in shard_index or max_items_per_shard (the default) returns the"
+              + " whole list, written as it is read, however long. Otherwise the list is cut"
+              + " into shards of max_items_per_shard (1–1000) records and shard_index (default 0"
+              + " then) picks one; a shard past the end is []. Each page that has a next one"
+              + " carries a Link header (RFC 8288) to it: <…&cursor=…>; rel=\"next\". A cursor"
+              + " page starts after the last file of the page before, so files registered or"
+              + " deleted meanwhile move nothing: following the links lists every file that"
+              + " existed throughout exactly once. file_index is the file's ordinal, the same as"
+              + " in GET /files/metadata/{file_id}.")
   @APIResponse(
       responseCode = "200",
       description = "A JSON array of file records",
+      headers =
+          @Header(
+              name = "Link",
+              description =
+                  "On a shard or cursor page followed by more files: <URL of the next page>;"
+                      + " rel=\"next\"",
+              schema = @Schema(type = SchemaType.STRING)),
       content =
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(type = SchemaType.ARRAY, implementation = FileRecord.class)))
   @APIResponse(
       responseCode = "400",
-      description = "validation_failed",
+      description = "validation_failed, invalid_cursor",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response list(
       @QueryParam("shard_index")
@@ -86,7 +101,9 @@ public class FileResource {
               format = "int32",
               minimum = "-1",
               defaultValue = "-1",
-              description = "-1: the whole list; otherwise the shard to return (0 when omitted)")
+              description =
+                  "-1: the whole list; otherwise the shard to return (0 when omitted). Not with"
+                      + " cursor")
           String shardIndex,
       @QueryParam("max_items_per_shard")
           @Schema(
@@ -95,9 +112,25 @@ public class FileResource {
               minimum = "-1",
               maximum = "1000",
               defaultValue = "-1",
-              description = "-1: the whole list; otherwise 1–1000")
+              description = "-1: the whole list; otherwise 1–1000 (with cursor: 1000 when omitted)")
           String maxItemsPerShard,
-      @QueryParam("file_type") String fileType) {
+      @QueryParam("file_type") String fileType,
+      @QueryParam("cursor")
+          @Schema(description = "From a Link rel=\"next\": the page after the one it came with")
+          String cursor,
+      @Context UriInfo uri,
+      @Context HttpServerResponse response) {
+    Optional<String> type = Optional.ofNullable(fileType).filter(t -> !t.isEmpty());
+    if (cursor != null && !cursor.isEmpty()) {
+      if (shardIndex != null && !shardIndex.isEmpty()) {
+        throw ApiException.validation("shard_index", "must be omitted with a cursor");
+      }
+      int limit =
+          QueryParams.intParam(
+              "max_items_per_shard", maxItemsPerShard, MAX_ITEMS_PER_SHARD, 1, MAX_ITEMS_PER_SHARD);
+      FileCursor after = FileCursor.decode(cursor);
+      return page(listing.after(caller.organizationId(), type, after, limit), limit, uri);
+    }
     int maxItems =
         QueryParams.intParam("max_items_per_shard", maxItemsPerShard, -1, -1, MAX_ITEMS_PER_SHARD);
     if (maxItems == 0) {
@@ -111,17 +144,30 @@ public class FileResource {
       throw ApiException.validation(
           "shard_index", "must be -1 or 0 when max_items_per_shard is -1 (the whole list)");
     }
-    FileListing.Range range =
-        shard == -1 || maxItems == -1
-            ? FileListing.Range.ALL
-            : FileListing.Range.shard(shard, maxItems);
-    return Response.ok(
-            listing.list(
-                caller.organizationId(),
-                Optional.ofNullable(fileType).filter(type -> !type.isEmpty()),
-                range),
-            MediaType.APPLICATION_JSON_TYPE)
-        .build();
+    if (shard == -1 || maxItems == -1) {
+      return Response.ok(
+              listing.all(caller.organizationId(), type, response::closed),
+              MediaType.APPLICATION_JSON_TYPE)
+          .build();
+    }
+    long offset = (long) shard * maxItems;
+    return page(listing.shard(caller.organizationId(), type, offset, maxItems), maxItems, uri);
+  }
+
+  /** A page's records, with the link to the next page when there is one. */
+  private static Response page(FileListing.Page page, int limit, UriInfo uri) {
+    Response.ResponseBuilder response = Response.ok(page.records(), MediaType.APPLICATION_JSON);
+    page.nextCursor()
+        .ifPresent(
+            next ->
+                response.link(
+                    uri.getRequestUriBuilder()
+                        .replaceQueryParam("shard_index")
+                        .replaceQueryParam("max_items_per_shard", limit)
+                        .replaceQueryParam("cursor", next)
+                        .build(),
+                    "next"));
+    return response.build();
   }
 
   @GET
@@ -129,7 +175,9 @@ public class FileResource {
   @Operation(
       operationId = "getFile",
       summary = "One file's record",
-      description = "file_id is the file's name (URL-encode it).")
+      description =
+          "file_id is the file's name (URL-encode it). file_index is the one the listing gives"
+              + " the file.")
   @APIResponse(responseCode = "200", description = "The file record")
   @APIResponse(
       responseCode = "404",
@@ -144,7 +192,9 @@ public class FileResource {
   @Operation(
       operationId = "getFilesInfo",
       summary = "Totals",
-      description = "Number and bytes of the organization's files.")
+      description =
+          "Number and bytes of the organization's files, kept up to date by every registration,"
+              + " replacement and deletion (read in constant time, however many files).")
   @APIResponse(responseCode = "200", description = "The totals")
   public FilesInfo info() {
     return files.info(caller.organizationId());

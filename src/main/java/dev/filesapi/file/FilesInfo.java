@@ -8,5 +8,8 @@ public record FilesInfo(
     long numFiles,
     long numBytes,
     long numIngested,
-    @Schema(description = "Unix seconds of the newest file registration; 0 when there is none")
+    @Schema(
+            description =
+                "Unix seconds of the organization's newest registration, replacement or"
+                    + " deletion of a file; 0 when there has been none")
         BigDecimal lastUpdated) {}

@@ -7,6 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Optional;
+import org.hibernate.annotations.Generated;
 
 /**
  * The current instance of a named file of an organization. {@code fileId} is the name; {@code
@@ -51,6 +52,14 @@ public class StoredFile extends PanacheEntityBase {
 
   @Column(name = "created_at", nullable = false)
   public Instant createdAt;
+
+  /**
+   * The file's place in the listing order, drawn from a database sequence when the row is inserted
+   * (and read back with it): unique, never reused, with gaps.
+   */
+  @Generated
+  @Column(name = "file_index", insertable = false, updatable = false)
+  public long fileIndex;
 
   public static Optional<StoredFile> findByName(String organizationId, String fileId) {
     return find("organizationId = ?1 and fileId = ?2", organizationId, fileId)

@@ -43,13 +43,7 @@ record UploadCursor(Instant createdAt, String id) {
       }
       return new UploadCursor(createdAt, id);
     } catch (RuntimeException e) {
-      throw new ApiException(
-          400,
-          "invalid_cursor",
-          "cursor is not one this service issued",
-          java.util.List.of(new dev.filesapi.common.Problem.FieldError("cursor", "is not valid")),
-          null,
-          null);
+      throw ApiException.invalidCursor();
     }
   }
 }

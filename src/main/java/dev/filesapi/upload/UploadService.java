@@ -183,26 +183,36 @@ public class UploadService {
   }
 
   /**
-   * A plain JPQL count: Panache's {@code count} derives its count query anew on each call and
-   * Hibernate translates that to SQL every time, where this one's translation is cached.
+   * The status is a literal, not a parameter, for the reason given at {@link #findResumable}: the
+   * count is then an index-only scan of the in-progress uploads' partial index in every plan. With
+   * a parameter, the generic plan scanned all the organization's uploads (216 ms at a million).
    */
   private long countInProgress(String organizationId) {
-    return em.createQuery(
-            "select count(u) from Upload u where u.organizationId = :organization"
-                + " and u.status = :status",
-            Long.class)
-        .setParameter("organization", organizationId)
-        .setParameter("status", UploadStatus.IN_PROGRESS)
-        .getSingleResult();
+    return ((Number)
+            em.createNativeQuery(
+                    "select count(*) from upload where organization_id = ?1"
+                        + " and status = 'in_progress'")
+                .setParameter(1, organizationId)
+                .getSingleResult())
+        .longValue();
   }
 
+  /**
+   * The status is a literal, not a parameter: only then may PostgreSQL's generic plan of the
+   * prepared statement (used after a few executions) read the partial index of in-progress uploads
+   * by name; with a parameter it scanned the organization's uploads (BENCHMARKS.md, issue 18).
+   */
   private Optional<Upload> findResumable(String organizationId, String filename) {
-    return Upload.<Upload>find(
-            "organizationId = ?1 and filename = ?2 and status = ?3 order by createdAt desc",
-            organizationId,
-            filename,
-            UploadStatus.IN_PROGRESS)
-        .firstResultOptional();
+    @SuppressWarnings("unchecked")
+    List<Upload> found =
+        em.createNativeQuery(
+                "select * from upload where organization_id = ?1 and filename = ?2"
+                    + " and status = 'in_progress' order by created_at desc limit 1",
+                Upload.class)
+            .setParameter(1, organizationId)
+            .setParameter(2, filename)
+            .getResultList();
+    return found.stream().findFirst();
   }
 
   private InitiateResponse resume(Upload upload, InitiateRequest request) {
@@ -650,8 +660,11 @@ public class UploadService {
                   });
               after.ifPresent(
                   c -> {
+                    // The first condition bounds the index range: the page starts at the
+                    // cursor, not at the organization's newest upload.
                     query.append(
-                        " and (createdAt < :createdAt or (createdAt = :createdAt and id < :id))");
+                        " and createdAt <= :createdAt"
+                            + " and (createdAt < :createdAt or (createdAt = :createdAt and id < :id))");
                     parameters.and("createdAt", c.createdAt()).and("id", c.id());
                   });
               query.append(" order by createdAt desc, id desc");

@@ -83,7 +83,7 @@ class DatabaseFaultTest {
                       .header("Authorization", "Bearer " + FilesTestResource.ADMIN_TOKEN)
                       .get("/v1/admin/organizations")));
       // The listing's own query, had the key lookup before it succeeded.
-      assertThatThrownBy(() -> listing.list("org_any", Optional.empty(), FileListing.Range.ALL))
+      assertThatThrownBy(() -> listing.all("org_any", Optional.empty(), () -> false))
           .isInstanceOf(DatabaseUnavailableException.class);
 
       Response ready = timed(() -> given().get("/q/health/ready"));
