@@ -5,12 +5,16 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 
-/**
- * Webhook delivery settings; the dispatcher's schedule is {@code files.webhooks.dispatch-interval}
- * (default 1s). Every key is in the README's configuration table.
- */
+/** Webhook delivery settings; every key is in the README's configuration table. */
 @ConfigMapping(prefix = "files.webhooks")
 public interface WebhookConfig {
+  /**
+   * How often each replica's dispatcher looks for due deliveries ({@code off}: never). Read by the
+   * dispatcher's {@code @Scheduled}; declared here so that the key belongs to the mapping.
+   */
+  @WithDefault("1s")
+  String dispatchInterval();
+
   /**
    * Endpoints may resolve to loopback, private, link-local, CGNAT, unique-local, metadata,
    * multicast or unspecified addresses (tests, receivers inside the cluster).

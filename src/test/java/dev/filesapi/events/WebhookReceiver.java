@@ -61,6 +61,7 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new ArrayList<>();
   private final Deque<Answer> script = new ArrayDeque<>();
   private volatile String secret;
+  private volatile Answer otherwise = new Answer(200, Duration.ZERO);
 
   private WebhookReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -91,6 +92,11 @@ final class WebhookReceiver implements AutoCloseable {
     script.addAll(List.of(answers));
   }
 
+  /** What POSTs beyond the script get (200 at once unless changed). */
+  void otherwise(Answer answer) {
+    this.otherwise = answer;
+  }
+
   synchronized List<Received> received() {
     return List.copyOf(received);
   }
@@ -104,7 +110,13 @@ final class WebhookReceiver implements AutoCloseable {
         return now;
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("within " + within + ", expected " + what + "; got " + now);
+        throw new AssertionError(
+            "within "
+                + within
+                + ", expected "
+                + what
+                + "; got "
+                + now.stream().map(r -> r.id() + " " + r.type()).toList());
       }
       try {
         Thread.sleep(20); // polling interval, not synchronisation: the deadline decides
@@ -135,7 +147,7 @@ final class WebhookReceiver implements AutoCloseable {
               body,
               verifies(secret, id, timestamp, signature, body),
               exchange.getRequestHeaders().getFirst("Content-Type")));
-      answer = script.isEmpty() ? new Answer(200, Duration.ZERO) : script.poll();
+      answer = script.isEmpty() ? otherwise : script.poll();
     }
     try {
       if (!answer.delay().isZero()) {
