@@ -59,6 +59,12 @@ class OpenApiFuzzTest {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private static final Pattern DOCUMENTED_CODE =
       Pattern.compile("^\\| (\\d{3}) \\| `([a-z0-9_]+)` \\|", Pattern.MULTILINE);
+
+  /**
+   * Vert.x's default longest request line ({@code quarkus.http.limits.max-initial-line-length}).
+   */
+  private static final int CODEC_LINE_LIMIT = 4096;
+
   private static final Set<String> SECRETS =
       Set.of(FilesTestResource.ADMIN_TOKEN, "test-secret-key");
 
@@ -332,6 +338,12 @@ class OpenApiFuzzTest {
       return "interrupted";
     }
     statuses.merge(String.valueOf(response.statusCode()), 1, Integer::sum);
+    if ((response.statusCode() == 414 || response.statusCode() == 431)
+        && c.target().length() > CODEC_LINE_LIMIT) {
+      // The HTTP codec refuses the over-long request line before the service sees it, with no
+      // body: HostileInputTest.rejectedByTheHttpCodec pins that answer.
+      return null;
+    }
     try {
       assertConforms(c.toString(), response);
       return null;
