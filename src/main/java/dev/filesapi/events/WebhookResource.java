@@ -213,16 +213,22 @@ public class WebhookResource {
       @QueryParam("status") @Schema(enumeration = {"pending", "delivered", "failed"}) String status,
       @QueryParam("limit") @Schema(description = "1–1000", defaultValue = "100") String limit,
       @QueryParam("cursor") String cursor) {
-    Optional<String> wanted = Optional.ofNullable(status).filter(s -> !s.isEmpty());
-    if (wanted.isPresent() && !DELIVERY_STATES.contains(wanted.get())) {
-      throw ApiException.validation("status", "must be one of pending, delivered, failed");
-    }
+    Optional<String> wanted = deliveryStatus(status);
     return webhooks.deliveries(
         caller.organizationId(),
         webhookId,
         wanted,
         QueryParams.intParam("limit", limit, 100, 1, 1000),
         Optional.ofNullable(cursor).filter(c -> !c.isEmpty()));
+  }
+
+  /** The status filter of a deliveries listing: empty for none, else a delivery state. */
+  static Optional<String> deliveryStatus(String status) {
+    Optional<String> wanted = Optional.ofNullable(status).filter(s -> !s.isEmpty());
+    if (wanted.isPresent() && !DELIVERY_STATES.contains(wanted.get())) {
+      throw ApiException.validation("status", "must be one of pending, delivered, failed");
+    }
+    return wanted;
   }
 
   @POST

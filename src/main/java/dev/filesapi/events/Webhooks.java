@@ -200,6 +200,15 @@ public class Webhooks {
             });
   }
 
+  /** For the admin API: 404 unless the organization exists. */
+  public void requireOrganization(String organizationId) {
+    if (QuarkusTransaction.requiringNew()
+            .call(() -> em.find(dev.filesapi.tenancy.Organization.class, organizationId))
+        == null) {
+      throw ApiException.notFound("Organization", organizationId);
+    }
+  }
+
   private WebhookEndpoint require(String organizationId, String webhookId) {
     WebhookEndpoint endpoint = WebhookEndpoint.findById(webhookId);
     if (endpoint == null || !endpoint.organizationId.equals(organizationId)) {
