@@ -3,6 +3,9 @@ package dev.filesapi.file;
 import dev.filesapi.common.AdvisoryLocks;
 import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Ids;
+import dev.filesapi.events.EventData;
+import dev.filesapi.events.EventType;
+import dev.filesapi.events.Events;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
 import dev.filesapi.storage.StorageRejectedException;
@@ -40,6 +43,7 @@ public class FileService {
   private final Quotas quotas;
   private final EntityManager em;
   private final Clock clock;
+  private final Events events;
 
   FileService(
       StorageBackend storage,
@@ -47,7 +51,9 @@ public class FileService {
       DownloadConfig downloads,
       Quotas quotas,
       EntityManager em,
-      Clock clock) {
+      Clock clock,
+      Events events) {
+    this.events = events;
     this.quotas = quotas;
     this.storage = storage;
     this.keys = keys;
@@ -73,6 +79,8 @@ public class FileService {
           em.flush();
         });
     file.persist();
+    previous.ifPresent(
+        old -> events.record(file.organizationId, EventType.FILE_REPLACED, replaced(file, old)));
     return new Registration(file, previous.map(old -> old.storageKey));
   }
 
@@ -143,7 +151,16 @@ public class FileService {
   public void delete(String organizationId, String fileId) {
     StoredFile file = QuarkusTransaction.requiringNew().call(() -> require(organizationId, fileId));
     storage.delete(file.storageKey);
-    QuarkusTransaction.requiringNew().run(() -> StoredFile.delete("fileUid", file.fileUid));
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              if (StoredFile.delete("fileUid", file.fileUid) > 0) {
+                events.record(
+                    organizationId,
+                    EventType.FILE_DELETED,
+                    new EventData.FileEvent(FileEventData.of(file), null));
+              }
+            });
   }
 
   /** Stores a small file in one request: object first, then the record. */
@@ -173,13 +190,26 @@ public class FileService {
     storage.put(file.storageKey, fileType, content);
     Registration registration;
     try {
-      registration = QuarkusTransaction.requiringNew().call(() -> register(file));
+      registration =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () -> {
+                    events.record(
+                        organizationId,
+                        EventType.UPLOAD_COMPLETED,
+                        new EventData.UploadEvent(null, FileEventData.of(file)));
+                    return register(file);
+                  });
     } catch (RuntimeException e) {
       discardObject(file.storageKey);
       throw e;
     }
     registration.replacedStorageKey().ifPresent(this::discardObject);
     return new SimpleUploadResponse(true, file.fileId, file.fileUid);
+  }
+
+  private static EventData.FileEvent replaced(StoredFile file, StoredFile old) {
+    return new EventData.FileEvent(FileEventData.of(file), FileEventData.of(old));
   }
 
   /** A file over the simple upload's limit: one problem, the code the source API's clients read. */

@@ -1,22 +1,71 @@
 package dev.filesapi.upload;
 
+import dev.filesapi.events.EventData;
+import dev.filesapi.events.EventType;
+import dev.filesapi.events.Events;
+import dev.filesapi.file.FileEventData;
+import dev.filesapi.file.StoredFile;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * What happens to uploads, told twice: one log line per state change (upload id, organization, from
- * → to; never a secret) and Prometheus counters by backend.
+ * What happens to uploads, told three times: one log line per state change (upload id,
+ * organization, from → to; never a secret), Prometheus counters by backend, and the events of the
+ * organization's webhooks (written into the transaction of the change).
  */
 @ApplicationScoped
 public class UploadEvents {
   private static final Logger LOG = Logger.getLogger(UploadEvents.class);
 
   private final MeterRegistry registry;
+  private final Events outbox;
 
-  UploadEvents(MeterRegistry registry) {
+  UploadEvents(MeterRegistry registry, Events outbox) {
     this.registry = registry;
+    this.outbox = outbox;
+  }
+
+  /**
+   * Records the webhook event of a state change in the caller's transaction: {@code
+   * upload.initiated} (from null), {@code .aborted}, {@code .expired}, {@code .failed}. Entering
+   * completing and reopening are not events; {@link #announceCompleted} tells the completion with
+   * its file.
+   */
+  void announce(Upload upload, UploadStatus from, UploadStatus to) {
+    EventType type =
+        switch (to) {
+          case IN_PROGRESS -> from == null ? EventType.UPLOAD_INITIATED : null;
+          case ABORTED -> EventType.UPLOAD_ABORTED;
+          case EXPIRED -> EventType.UPLOAD_EXPIRED;
+          case FAILED -> EventType.UPLOAD_FAILED;
+          case COMPLETING, COMPLETED -> null;
+        };
+    if (type != null) {
+      outbox.record(upload.organizationId, type, new EventData.UploadEvent(data(upload), null));
+    }
+  }
+
+  /** Records {@code upload.completed} with the file it registers, in the caller's transaction. */
+  void announceCompleted(Upload upload, StoredFile file) {
+    outbox.record(
+        upload.organizationId,
+        EventType.UPLOAD_COMPLETED,
+        new EventData.UploadEvent(data(upload), FileEventData.of(file)));
+  }
+
+  private static EventData.UploadData data(Upload upload) {
+    return new EventData.UploadData(
+        upload.id,
+        upload.fileUid,
+        upload.filename,
+        upload.fileType,
+        upload.numBytes,
+        upload.numParts,
+        upload.status.wireName(),
+        upload.createdAt,
+        upload.expiresAt);
   }
 
   /** An upload entered a state ({@code from} is null for a new upload). */

@@ -179,6 +179,7 @@ public class UploadService {
     AdvisoryLocks.lock(em, "quota", upload.organizationId, "in_progress");
     Quotas.requireUploadSlot(limits, countInProgress(upload.organizationId));
     upload.persist();
+    events.announce(upload, null, UploadStatus.IN_PROGRESS);
     return upload;
   }
 
@@ -519,6 +520,7 @@ public class UploadService {
           file.checksumValue = value;
         });
     file.createdAt = upload.completedAt;
+    events.announceCompleted(upload, file);
     return files.register(file);
   }
 
@@ -781,6 +783,7 @@ public class UploadService {
     upload.status = to;
     upload.updatedAt = now();
     events.transitioned(upload, from, to);
+    events.announce(upload, from, to);
   }
 
   private Instant now() {

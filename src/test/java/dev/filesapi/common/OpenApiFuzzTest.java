@@ -243,6 +243,28 @@ class OpenApiFuzzTest {
         "organization_id",
         List.of(Tenants.organizationOf(key), Tenants.organizationOf(otherKey), "org_nope"));
     ids.put("key_id", List.of("key_nope", "key_00000000000000000000000000"));
+    String webhook = webhook(key);
+    ids.put("webhook_id", List.of(webhook, "whk_00000000000000000000000000"));
+    ids.put("event_id", List.of(testEvent(key, webhook), "evt_00000000000000000000000000"));
+  }
+
+  private static String webhook(String apiKey) {
+    return Api.as(apiKey)
+        .body(Map.of("url", "https://hooks.example.com/fuzz"))
+        .post("/v1/webhooks")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  private static String testEvent(String apiKey, String webhookId) {
+    return Api.as(apiKey)
+        .post("/v1/webhooks/{id}/test", webhookId)
+        .then()
+        .statusCode(202)
+        .extract()
+        .path("event_id");
   }
 
   @Test
