@@ -80,6 +80,7 @@ public class AdminWebhookResource {
 
   @GET
   @Operation(operationId = "adminListWebhooks", summary = "An organization's webhook endpoints")
+  @APIResponse(responseCode = "200", description = "OK")
   public WebhookList list(@PathParam("organization_id") String organizationId) {
     webhooks.requireOrganization(organizationId);
     return webhooks.list(organizationId);
@@ -88,6 +89,7 @@ public class AdminWebhookResource {
   @GET
   @Path("/{webhook_id}")
   @Operation(operationId = "adminGetWebhook", summary = "One webhook endpoint of an organization")
+  @APIResponse(responseCode = "200", description = "OK")
   public WebhookView get(
       @PathParam("organization_id") String organizationId,
       @PathParam("webhook_id") String webhookId) {
@@ -100,6 +102,7 @@ public class AdminWebhookResource {
       operationId = "adminUpdateWebhook",
       summary = "Change an organization's webhook endpoint",
       description = "As PATCH /webhooks/{webhook_id}.")
+  @APIResponse(responseCode = "200", description = "OK")
   @APIResponse(
       responseCode = "400",
       description = "validation_failed, webhook_url_refused",
@@ -129,6 +132,7 @@ public class AdminWebhookResource {
   @Operation(
       operationId = "adminRotateWebhookSecret",
       summary = "Replace an organization's webhook signing secret")
+  @APIResponse(responseCode = "200", description = "OK")
   public Response rotateSecret(
       @PathParam("organization_id") String organizationId,
       @PathParam("webhook_id") String webhookId) {
@@ -160,6 +164,7 @@ public class AdminWebhookResource {
       operationId = "adminListWebhookDeliveries",
       summary = "An organization's webhook deliveries",
       description = "As GET /webhooks/{webhook_id}/deliveries.")
+  @APIResponse(responseCode = "200", description = "OK")
   @APIResponse(
       responseCode = "400",
       description = "validation_failed, invalid_cursor",

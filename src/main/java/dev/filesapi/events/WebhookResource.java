@@ -96,6 +96,7 @@ public class WebhookResource {
       operationId = "listWebhooks",
       summary = "List webhook endpoints",
       description = "Oldest first, without secrets.")
+  @APIResponse(responseCode = "200", description = "OK")
   public WebhookList list() {
     return webhooks.list(caller.organizationId());
   }
@@ -103,6 +104,7 @@ public class WebhookResource {
   @GET
   @Path("/{webhook_id}")
   @Operation(operationId = "getWebhook", summary = "One webhook endpoint")
+  @APIResponse(responseCode = "200", description = "OK")
   @APIResponse(
       responseCode = "404",
       description = "not_found",
