@@ -3,6 +3,7 @@ package dev.filesapi.upload;
 import dev.filesapi.common.AdvisoryLocks;
 import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Ids;
+import dev.filesapi.events.BlockingHooks;
 import dev.filesapi.file.FileNaming;
 import dev.filesapi.file.FileService;
 import dev.filesapi.file.FileStatus;
@@ -61,6 +62,7 @@ public class UploadService {
   private final EntityManager em;
   private final Clock clock;
   private final StorageTimer timer;
+  private final BlockingHooks hooks;
 
   UploadService(
       StorageBackend storage,
@@ -72,7 +74,9 @@ public class UploadService {
       UploadEvents events,
       EntityManager em,
       Clock clock,
-      StorageTimer timer) {
+      StorageTimer timer,
+      BlockingHooks hooks) {
+    this.hooks = hooks;
     this.timer = timer;
     this.quotas = quotas;
     this.events = events;
@@ -98,6 +102,7 @@ public class UploadService {
     if (admission.resumable().isPresent()) {
       return resume(admission.resumable().get(), request);
     }
+    hooks.preInitiate(organizationId, hookUpload(null, request, plan)).requireAllowed(403);
     Quotas.Limits limits = admission.limits();
 
     Upload upload = newUpload(organizationId, request, plan);
@@ -385,7 +390,42 @@ public class UploadService {
       }
     }
     Optional<String> crc32c = verifyCrc32c(upload, plan.checksum(), stat);
+    screen(upload);
     return RegisteredFile.of(registerAssembled(upload, crc32c, plan.checkpointed()));
+  }
+
+  private static BlockingHooks.HookUpload hookUpload(
+      Upload upload, InitiateRequest request, PartPlan plan) {
+    return upload == null
+        ? new BlockingHooks.HookUpload(
+            null, null, request.filename(), request.fileType(), plan.numBytes())
+        : new BlockingHooks.HookUpload(
+            upload.id, upload.fileUid, upload.filename, upload.fileType, upload.numBytes);
+  }
+
+  /**
+   * The pre-complete hook sees the assembled object before it is registered: a refusal, or a hook
+   * that cannot be asked, deletes the object and fails the upload (the store's multipart upload is
+   * gone, so a complete could not be repeated).
+   */
+  private void screen(Upload upload) {
+    BlockingHooks.Verdict verdict;
+    try {
+      verdict =
+          hooks.preComplete(
+              upload.organizationId,
+              hookUpload(upload, null, null),
+              ttl -> storage.presignDownload(upload.storageKey, ttl, "attachment"));
+    } catch (ApiException unavailable) {
+      files.discardObject(upload.storageKey);
+      fail(upload);
+      throw unavailable;
+    }
+    if (!verdict.allowed()) {
+      files.discardObject(upload.storageKey);
+      fail(upload);
+      throw BlockingHooks.rejected(422, verdict.reason());
+    }
   }
 
   private Optional<ObjectStat> statOrReopen(Upload upload) {

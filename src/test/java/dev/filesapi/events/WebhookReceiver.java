@@ -53,8 +53,12 @@ final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  /** What to answer, after how long. */
-  record Answer(int status, Duration delay) {}
+  /** What to answer, after how long, with what body (none when null). */
+  record Answer(int status, Duration delay, String body) {
+    Answer(int status, Duration delay) {
+      this(status, delay, null);
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -90,6 +94,11 @@ final class WebhookReceiver implements AutoCloseable {
   /** The next POSTs get these answers, in order. */
   synchronized void script(Answer... answers) {
     script.addAll(List.of(answers));
+  }
+
+  /** Forgets what was scripted and not yet answered. */
+  synchronized void clearScript() {
+    script.clear();
   }
 
   /** What POSTs beyond the script get (200 at once unless changed). */
@@ -153,7 +162,14 @@ final class WebhookReceiver implements AutoCloseable {
       if (!answer.delay().isZero()) {
         Thread.sleep(answer.delay().toMillis()); // the receiver being slow, on purpose
       }
-      exchange.sendResponseHeaders(answer.status(), -1);
+      if (answer.body() == null) {
+        exchange.sendResponseHeaders(answer.status(), -1);
+      } else {
+        byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(answer.status(), bytes.length);
+        exchange.getResponseBody().write(bytes);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
