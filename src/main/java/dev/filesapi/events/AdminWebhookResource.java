@@ -57,7 +57,13 @@ public class AdminWebhookResource {
       operationId = "adminCreateWebhook",
       summary = "Add a webhook endpoint to an organization",
       description = "As POST /webhooks; the answer's secret is shown only here.")
-  @APIResponse(responseCode = "201", description = "Created; secret holds the signing secret")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created; secret holds the signing secret",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = WebhookView.class)))
   @APIResponse(
       responseCode = "400",
       description = "validation_failed, webhook_url_refused",
@@ -132,7 +138,13 @@ public class AdminWebhookResource {
   @Operation(
       operationId = "adminRotateWebhookSecret",
       summary = "Replace an organization's webhook signing secret")
-  @APIResponse(responseCode = "200", description = "OK")
+  @APIResponse(
+      responseCode = "200",
+      description = "The endpoint with its new secret",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = WebhookView.class)))
   public Response rotateSecret(
       @PathParam("organization_id") String organizationId,
       @PathParam("webhook_id") String webhookId) {
@@ -147,7 +159,13 @@ public class AdminWebhookResource {
   @Operation(
       operationId = "adminTestWebhook",
       summary = "Send a test event to an organization's endpoint")
-  @APIResponse(responseCode = "202", description = "The queued delivery")
+  @APIResponse(
+      responseCode = "202",
+      description = "The queued delivery",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = DeliveryView.class)))
   @APIResponse(
       responseCode = "409",
       description = "webhook_disabled",
@@ -190,7 +208,13 @@ public class AdminWebhookResource {
   @Operation(
       operationId = "adminRedeliverWebhookDelivery",
       summary = "Send an organization's delivery again")
-  @APIResponse(responseCode = "202", description = "The delivery, pending again")
+  @APIResponse(
+      responseCode = "202",
+      description = "The delivery, pending again",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = DeliveryView.class)))
   @APIResponse(
       responseCode = "409",
       description = "webhook_disabled",

@@ -74,7 +74,13 @@ public class WebhookResource {
                       name = "completed and deleted files",
                       value =
                           "{\"url\":\"https://hooks.example.com/files\",\"description\":\"ingest\",\"event_types\":[\"upload.completed\",\"file.deleted\"]}")))
-  @APIResponse(responseCode = "201", description = "Created; secret holds the signing secret")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created; secret holds the signing secret",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = WebhookView.class)))
   @APIResponse(
       responseCode = "400",
       description = "validation_failed, webhook_url_refused",
@@ -162,7 +168,13 @@ public class WebhookResource {
       description =
           "The answer's secret signs every POST from now on, retries of earlier events included;"
               + " the old one stops at once. Takes no body.")
-  @APIResponse(responseCode = "200", description = "The endpoint with its new secret")
+  @APIResponse(
+      responseCode = "200",
+      description = "The endpoint with its new secret",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = WebhookView.class)))
   @APIResponse(
       responseCode = "404",
       description = "not_found",
@@ -182,7 +194,13 @@ public class WebhookResource {
       description =
           "Queues a webhook.test event for this endpoint alone; its delivery shows in the"
               + " deliveries like any other. Takes no body.")
-  @APIResponse(responseCode = "202", description = "The queued delivery")
+  @APIResponse(
+      responseCode = "202",
+      description = "The queued delivery",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = DeliveryView.class)))
   @APIResponse(
       responseCode = "404",
       description = "not_found",
@@ -242,7 +260,13 @@ public class WebhookResource {
       description =
           "Delivered or failed, the event is sent again at once (same webhook-id), retried on the"
               + " usual schedule. Takes no body.")
-  @APIResponse(responseCode = "202", description = "The delivery, pending again")
+  @APIResponse(
+      responseCode = "202",
+      description = "The delivery, pending again",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = DeliveryView.class)))
   @APIResponse(
       responseCode = "404",
       description = "not_found",
