@@ -80,6 +80,10 @@ public class UploadResource {
               + " Retry-After is set",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
+      responseCode = "403",
+      description = "rejected_by_hook: the operator's pre-initiate hook refused the upload",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
       responseCode = "400",
       description = "validation_failed",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
@@ -182,8 +186,9 @@ public class UploadResource {
   @APIResponse(
       responseCode = "422",
       description =
-          "checksum_mismatch: the assembled object's CRC32C differs from integrity_checksum; the"
-              + " object is deleted and the upload is failed",
+          "checksum_mismatch: the assembled object's CRC32C differs from integrity_checksum;"
+              + " rejected_by_hook: the operator's pre-complete hook refused the file. Either way"
+              + " the object is deleted and the upload is failed",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "400",

@@ -68,7 +68,17 @@ class OpenApiFuzzTest {
 
   /** A request that was once answered wrongly, and the status it must get. */
   record Regression(
-      String name, String method, String target, String contentType, String body, int status) {}
+      String name,
+      String method,
+      String target,
+      String contentType,
+      String body,
+      Set<Integer> statuses) {
+    Regression(
+        String name, String method, String target, String contentType, String body, int status) {
+      this(name, method, target, contentType, body, Set.of(status));
+    }
+  }
 
   /**
    * Requests this fuzzer (or a stranger before it) found answered with a 5xx, an undocumented code
@@ -113,13 +123,14 @@ class OpenApiFuzzTest {
               "{}",
               405),
           new Regression(
-              "fuzzer, seed 777 (30-minute run): a 3.6 KB query string is refused by the HTTP codec"
-                  + " with a bare 431, before the service sees it",
+              "fuzzer, seed 777 (30-minute run): a request line over 4 KiB (a long cursor and"
+                  + " status) is refused by the HTTP codec with a bare 431 (or 414), before the"
+                  + " service sees it",
               "GET",
-              "/v1/files/uploads?cursor=" + "%C3%A9".repeat(600),
+              "/v1/files/uploads?cursor=" + "%C3%A9".repeat(600) + "&status=" + "x".repeat(600),
               null,
               null,
-              431));
+              Set.of(414, 431)));
 
   private String key;
   private String otherKey;
@@ -291,7 +302,7 @@ class OpenApiFuzzTest {
       HttpResponse<String> response =
           HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       assertConforms(regression.name(), response);
-      assertThat(response.statusCode()).as(regression.name()).isEqualTo(regression.status());
+      assertThat(response.statusCode()).as(regression.name()).isIn(regression.statuses());
     }
   }
 
