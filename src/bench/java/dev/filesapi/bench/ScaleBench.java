@@ -836,6 +836,25 @@ public final class ScaleBench {
 
   private void wholeListing() throws Exception {
     ObjectNode node = results.putObject("whole_listing");
+    // Time to the first byte, from listings the client leaves after their first 64 KiB (which
+    // also ends each one's query in the service).
+    List<Double> firstBytes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<InputStream> partial =
+          http.send(
+              request("/v1/files/metadata", API_KEY).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = partial.body()) {
+        if (body.read() < 0) {
+          throw new IllegalStateException("an empty listing");
+        }
+        firstBytes.add((System.nanoTime() - t0) / 1e6);
+        body.readNBytes(64 * 1024);
+      }
+      Thread.sleep(200);
+    }
+    node.set("first_byte_ms_of_partial_reads", stats(firstBytes));
     long rssBefore = (long) ServiceBench.RssSampler.rssMb(servicePid);
     ServiceBench.RssSampler sampler = new ServiceBench.RssSampler(servicePid);
     long started = System.nanoTime();
@@ -1248,12 +1267,12 @@ public final class ScaleBench {
     JsonNode whole = results.path("whole_listing");
     rows.add(
         new String[] {
-          "whole listing (-1): records/s, first byte",
+          "whole listing (-1): records/s, first byte p50 (8 reads)",
           String.format(
               Locale.ROOT,
               "%,.0f /s, %.0f ms",
               whole.path("records_per_second").asDouble(),
-              whole.path("first_byte_ms").asDouble()),
+              whole.path("first_byte_ms_of_partial_reads").path("p50").asDouble()),
           "",
           "≥ 100,000/s, ≤ 200 ms"
         });
