@@ -15,7 +15,6 @@ import dev.filesapi.tenancy.ApiKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -79,7 +78,7 @@ public final class ScaleBench {
 
   private EmbeddedPostgres postgres;
   private EmbeddedStore store;
-  private Process service;
+  private ServiceProcess service;
   private long servicePid;
   private String base;
   private Path work;
@@ -965,64 +964,32 @@ public final class ScaleBench {
   // ---- the service and its API ----
 
   private void startService() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    base = "http://127.0.0.1:" + port;
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(serviceJvm);
-    command.addAll(
-        List.of(
-            "-Dquarkus.http.port=" + port,
-            "-Dquarkus.http.host=127.0.0.1",
-            "-Dfiles.embedded=false",
-            "-Dquarkus.datasource.jdbc.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-            "-Dquarkus.datasource.username=postgres",
-            "-Dquarkus.datasource.password=postgres",
-            "-Dfiles.storage.bucket=" + BUCKET,
-            "-Dfiles.bootstrap.api-key=" + API_KEY,
-            "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
-            "-Dquarkus.s3.path-style-access=true",
-            "-Dquarkus.s3.aws.credentials.type=static",
-            "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
-            "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET,
-            "-jar",
-            jar.toString()));
-    Path serviceLog = Path.of("target/bench/scale-service.log").toAbsolutePath();
-    Files.createDirectories(serviceLog.getParent());
     service =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(serviceLog.toFile())
-            .start();
+        ServiceProcess.start(
+            jar,
+            serviceJvm,
+            List.of(
+                "-Dfiles.embedded=false",
+                "-Dquarkus.datasource.jdbc.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "-Dquarkus.datasource.username=postgres",
+                "-Dquarkus.datasource.password=postgres",
+                "-Dfiles.storage.bucket=" + BUCKET,
+                "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
+                "-Dquarkus.s3.path-style-access=true",
+                "-Dquarkus.s3.aws.credentials.type=static",
+                "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
+                "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET),
+            API_KEY,
+            Path.of("target/bench/scale-service.log"));
+    base = service.base();
     servicePid = service.pid();
     results.put("service_jvm_options", String.join(" ", serviceJvm));
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (Instant.now().isBefore(deadline)) {
-      if (!service.isAlive()) {
-        throw new IllegalStateException("the service exited during start-up; see " + serviceLog);
-      }
-      try {
-        if (get("/v1/files/info", API_KEY).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // keep polling
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("the service did not become ready; see " + serviceLog);
   }
 
   private void stop() {
     try {
       if (service != null) {
-        service.destroy();
-        if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-          service.destroyForcibly();
-        }
+        service.close();
       }
       if (store != null) {
         store.close();
