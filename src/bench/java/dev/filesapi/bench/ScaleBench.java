@@ -15,7 +15,6 @@ import dev.filesapi.tenancy.ApiKeys;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -61,6 +60,9 @@ public final class ScaleBench {
   private static final int BATCH = 1_000_000;
   private static final String[] TYPES = {"application/pdf", "image/png", "text/csv"};
 
+  /** Part of every name this run registers, so runs on a kept database never collide. */
+  private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
   private final long files;
   private final Path jar;
   private final Path out;
@@ -76,7 +78,7 @@ public final class ScaleBench {
 
   private EmbeddedPostgres postgres;
   private EmbeddedStore store;
-  private Process service;
+  private ServiceProcess service;
   private long servicePid;
   private String base;
   private Path work;
@@ -532,7 +534,11 @@ public final class ScaleBench {
         lines.forEach(plan::add);
         String time =
             lines.stream().filter(l -> l.startsWith("Execution Time")).findFirst().orElse("?");
-        boolean seqScan = lines.stream().anyMatch(l -> l.contains("Seq Scan"));
+        // A sequential scan of the big tables (file_totals is a few rows: scanning it is fine).
+        boolean seqScan =
+            lines.stream()
+                .anyMatch(
+                    l -> l.contains("Seq Scan on stored_file") || l.contains("Seq Scan on upload"));
         entry.put(mode.replace("force_", "") + "_execution", time.replace("Execution Time: ", ""));
         entry.put(mode.replace("force_", "") + "_seq_scan", seqScan);
         log("  plan %s (%s): %s%s", name, mode, time, seqScan ? " SEQ SCAN" : "");
@@ -552,7 +558,7 @@ public final class ScaleBench {
     String[][] orgs = {{"large_org", API_KEY}, {"empty_org", EMPTY_KEY}};
     for (int i = 0; i < 30; i++) {
       for (String[] org : orgs) {
-        roundTrip(org[1], "warm-" + org[0] + "-" + i);
+        roundTrip(org[1], RUN + "-warm-" + org[0] + "-" + i);
       }
     }
     List<List<Double>> initiateClient = List.of(new ArrayList<>(), new ArrayList<>());
@@ -562,7 +568,7 @@ public final class ScaleBench {
     for (int i = 0; i < 100; i++) {
       for (int o = 0; o < orgs.length; o++) {
         String before = scrape();
-        double[] times = roundTrip(orgs[o][1], "rt-" + orgs[o][0] + "-" + i);
+        double[] times = roundTrip(orgs[o][1], RUN + "-rt-" + orgs[o][0] + "-" + i);
         String after = scrape();
         initiateClient.get(o).add(times[0]);
         completeClient.get(o).add(times[1]);
@@ -606,7 +612,7 @@ public final class ScaleBench {
     try (Connection db = connect()) {
       for (int r = 0; r < rounds.length; r++) {
         boolean with = !rounds[r].equals("without");
-        List<Prepared> prepared = prepare(threads * perThread, "cc-" + r);
+        List<Prepared> prepared = prepare(threads * perThread, RUN + "-cc-" + r);
         execute(
             db,
             "alter table stored_file "
@@ -685,7 +691,7 @@ public final class ScaleBench {
         execute(
             db,
             round.equals("one_slot") ? function.replace("pg_backend_pid() % 16", "0") : function);
-        double rate = insertConcurrently(threads, perThread, "reg-" + sequence[0]++ + "-");
+        double rate = insertConcurrently(threads, perThread, RUN + "-reg-" + sequence[0]++ + "-");
         if (!round.equals("warm-up")) {
           rates.computeIfAbsent(round, r -> new ArrayList<>()).add(rate);
         }
@@ -829,6 +835,25 @@ public final class ScaleBench {
 
   private void wholeListing() throws Exception {
     ObjectNode node = results.putObject("whole_listing");
+    // Time to the first byte, from listings the client leaves after their first 64 KiB (which
+    // also ends each one's query in the service).
+    List<Double> firstBytes = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<InputStream> partial =
+          http.send(
+              request("/v1/files/metadata", API_KEY).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream body = partial.body()) {
+        if (body.read() < 0) {
+          throw new IllegalStateException("an empty listing");
+        }
+        firstBytes.add((System.nanoTime() - t0) / 1e6);
+        body.readNBytes(64 * 1024);
+      }
+      Thread.sleep(200);
+    }
+    node.set("first_byte_ms_of_partial_reads", stats(firstBytes));
     long rssBefore = (long) ServiceBench.RssSampler.rssMb(servicePid);
     ServiceBench.RssSampler sampler = new ServiceBench.RssSampler(servicePid);
     long started = System.nanoTime();
@@ -939,64 +964,32 @@ public final class ScaleBench {
   // ---- the service and its API ----
 
   private void startService() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    base = "http://127.0.0.1:" + port;
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(serviceJvm);
-    command.addAll(
-        List.of(
-            "-Dquarkus.http.port=" + port,
-            "-Dquarkus.http.host=127.0.0.1",
-            "-Dfiles.embedded=false",
-            "-Dquarkus.datasource.jdbc.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-            "-Dquarkus.datasource.username=postgres",
-            "-Dquarkus.datasource.password=postgres",
-            "-Dfiles.storage.bucket=" + BUCKET,
-            "-Dfiles.bootstrap.api-key=" + API_KEY,
-            "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
-            "-Dquarkus.s3.path-style-access=true",
-            "-Dquarkus.s3.aws.credentials.type=static",
-            "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
-            "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET,
-            "-jar",
-            jar.toString()));
-    Path serviceLog = Path.of("target/bench/scale-service.log").toAbsolutePath();
-    Files.createDirectories(serviceLog.getParent());
     service =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(serviceLog.toFile())
-            .start();
+        ServiceProcess.start(
+            jar,
+            serviceJvm,
+            List.of(
+                "-Dfiles.embedded=false",
+                "-Dquarkus.datasource.jdbc.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "-Dquarkus.datasource.username=postgres",
+                "-Dquarkus.datasource.password=postgres",
+                "-Dfiles.storage.bucket=" + BUCKET,
+                "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
+                "-Dquarkus.s3.path-style-access=true",
+                "-Dquarkus.s3.aws.credentials.type=static",
+                "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
+                "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET),
+            API_KEY,
+            Path.of("target/bench/scale-service.log"));
+    base = service.base();
     servicePid = service.pid();
     results.put("service_jvm_options", String.join(" ", serviceJvm));
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (Instant.now().isBefore(deadline)) {
-      if (!service.isAlive()) {
-        throw new IllegalStateException("the service exited during start-up; see " + serviceLog);
-      }
-      try {
-        if (get("/v1/files/info", API_KEY).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // keep polling
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("the service did not become ready; see " + serviceLog);
   }
 
   private void stop() {
     try {
       if (service != null) {
-        service.destroy();
-        if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-          service.destroyForcibly();
-        }
+        service.close();
       }
       if (store != null) {
         store.close();
@@ -1190,7 +1183,7 @@ public final class ScaleBench {
     row(rows, "GET /files/metadata/{file_id} (with file_index)", "one_record", "≤ 10 ms");
     row(rows, "first shard of 1,000", "first_shard_1000", "≤ 50 ms");
     row(rows, "first shard of 1,000 with file_type", "first_shard_1000_file_type", "");
-    row(rows, "shard_index=" + files / 200 + " of 100", "middle_shard_1000", "");
+    row(rows, "middle shard of 1,000 (offset N / 2, the dearest)", "middle_shard_1000", "≤ 1 s");
     row(rows, "deepest shard of 1,000", "deepest_shard_1000", "≤ 1 s");
     row(rows, "deepest shard of 1,000 with file_type", "deepest_shard_1000_file_type", "");
     row(rows, "shard past the end (2147483647)", "past_the_end_shard", "");
@@ -1241,12 +1234,12 @@ public final class ScaleBench {
     JsonNode whole = results.path("whole_listing");
     rows.add(
         new String[] {
-          "whole listing (-1): records/s, first byte",
+          "whole listing (-1): records/s, first byte p50 (8 reads)",
           String.format(
               Locale.ROOT,
               "%,.0f /s, %.0f ms",
               whole.path("records_per_second").asDouble(),
-              whole.path("first_byte_ms").asDouble()),
+              whole.path("first_byte_ms_of_partial_reads").path("p50").asDouble()),
           "",
           "≥ 100,000/s, ≤ 200 ms"
         });

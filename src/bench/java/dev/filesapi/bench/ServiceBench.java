@@ -9,7 +9,6 @@ import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,7 +88,7 @@ public final class ServiceBench {
 
   private EmbeddedDatabase database;
   private EmbeddedStore store;
-  private Process service;
+  private ServiceProcess service;
   private long servicePid;
   private String base;
   private Path work;
@@ -711,70 +710,36 @@ public final class ServiceBench {
   // ---- the service process ----
 
   private void startService() throws Exception {
-    int port = freePort();
-    base = "http://127.0.0.1:" + port;
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(serviceJvmOptions);
-    command.addAll(
-        List.of(
-            "-Dquarkus.http.port=" + port,
-            "-Dquarkus.http.host=127.0.0.1",
-            "-Dfiles.embedded=false",
-            "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
-            "-Dquarkus.datasource.username=" + database.username(),
-            "-Dquarkus.datasource.password=" + database.password(),
-            "-Dfiles.storage.bucket=" + BUCKET,
-            "-Dfiles.bootstrap.api-key=" + API_KEY,
-            // Hundreds of 250 GB uploads stay in progress: the default quotas would refuse them.
-            "-Dfiles.quota.max-in-progress-uploads=1000000",
-            "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
-            "-Dquarkus.s3.path-style-access=true",
-            "-Dquarkus.s3.aws.credentials.type=static",
-            "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
-            "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET,
-            "-jar",
-            jar.toString()));
-    Path serviceLog = Path.of("target/bench/service.log").toAbsolutePath();
-    Files.createDirectories(serviceLog.getParent());
     service =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(serviceLog.toFile())
-            .start();
+        ServiceProcess.start(
+            jar,
+            serviceJvmOptions,
+            List.of(
+                "-Dfiles.embedded=false",
+                "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
+                "-Dquarkus.datasource.username=" + database.username(),
+                "-Dquarkus.datasource.password=" + database.password(),
+                "-Dfiles.storage.bucket=" + BUCKET,
+                // Hundreds of 250 GB uploads stay in progress: the default quotas would refuse
+                // them.
+                "-Dfiles.quota.max-in-progress-uploads=1000000",
+                "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
+                "-Dquarkus.s3.path-style-access=true",
+                "-Dquarkus.s3.aws.credentials.type=static",
+                "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
+                "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET),
+            API_KEY,
+            Path.of("target/bench/service.log"));
+    base = service.base();
     servicePid = service.pid();
     results.put("service_command_jvm_options", String.join(" ", serviceJvmOptions));
-    results.put("service_log", serviceLog.toString());
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (Instant.now().isBefore(deadline)) {
-      if (!service.isAlive()) {
-        throw new IllegalStateException("the service exited during start-up; see " + serviceLog);
-      }
-      try {
-        HttpResponse<String> info =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base + "/v1/files/info"))
-                    .header("Authorization", "Bearer " + API_KEY)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (info.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // keep polling
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("the service did not become ready; see " + serviceLog);
+    results.put("service_log", service.log().toString());
   }
 
   private void stop() {
     try {
       if (service != null) {
-        service.destroy();
-        if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-          service.destroyForcibly();
-        }
+        service.close();
       }
       if (store != null) {
         store.close();
@@ -945,12 +910,6 @@ public final class ServiceBench {
 
   static double round(double value) {
     return Math.round(value * 100) / 100.0;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   static void log(String format, Object... args) {
