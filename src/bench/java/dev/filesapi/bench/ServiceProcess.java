@@ -36,12 +36,41 @@ final class ServiceProcess implements AutoCloseable {
   static ServiceProcess start(
       Path jar, List<String> jvmOptions, List<String> settings, String apiKey, Path log)
       throws Exception {
+    ServiceProcess service =
+        launch(
+            ProcessHandle.current().info().command().orElse("java"),
+            jar,
+            jvmOptions,
+            settings,
+            apiKey,
+            log);
+    try {
+      service.awaitReady(apiKey, Duration.ofMillis(200));
+    } catch (Exception | Error e) {
+      service.close();
+      throw e;
+    }
+    return service;
+  }
+
+  /**
+   * Starts the jar with the given {@code java} binary, JVM options and {@code -D} settings (besides
+   * the port and the bootstrap key), without waiting: {@link #awaitReady} does.
+   */
+  static ServiceProcess launch(
+      String java,
+      Path jar,
+      List<String> jvmOptions,
+      List<String> settings,
+      String apiKey,
+      Path log)
+      throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add(java);
     command.addAll(jvmOptions);
     command.add("-Dquarkus.http.port=" + port);
     command.add("-Dquarkus.http.host=127.0.0.1");
@@ -56,17 +85,11 @@ final class ServiceProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile())
             .start();
-    ServiceProcess service = new ServiceProcess(process, "http://127.0.0.1:" + port, logFile);
-    try {
-      service.awaitReady(apiKey);
-    } catch (Exception | Error e) {
-      service.close();
-      throw e;
-    }
-    return service;
+    return new ServiceProcess(process, "http://127.0.0.1:" + port, logFile);
   }
 
-  private void awaitReady(String apiKey) throws Exception {
+  /** Polls {@code GET /v1/files/info} every {@code interval} until it answers 200. */
+  void awaitReady(String apiKey, Duration interval) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
     while (Instant.now().isBefore(deadline)) {
@@ -86,7 +109,7 @@ final class ServiceProcess implements AutoCloseable {
       } catch (IOException notYet) {
         // keep polling
       }
-      Thread.sleep(200);
+      Thread.sleep(interval.toMillis());
     }
     throw new IllegalStateException("the service did not become ready; see " + log);
   }
@@ -102,6 +125,12 @@ final class ServiceProcess implements AutoCloseable {
 
   Path log() {
     return log;
+  }
+
+  /** SIGTERM, then waits up to {@code patience} for the process to end; true when it did. */
+  boolean terminate(Duration patience) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** SIGTERM, then SIGKILL after 30 s. */
