@@ -246,6 +246,11 @@ public final class StartupBench {
       Thread.sleep(smoke ? 2_000 : 10_000);
       node.put("rss_mb_idle_after_warm_up", round(kb(pid, "VmRSS:") / 1024.0));
       node.put("threads", threads(pid));
+      node.put("rss_anon_mb_idle", round(kb(pid, "RssAnon:") / 1024.0));
+      node.put("rss_file_mb_idle", round(kb(pid, "RssFile:") / 1024.0));
+      if (jvmOptions.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))) {
+        nativeMemory(pid, "run-" + i);
+      }
       Optional<Double> quarkusStart = startedIn(service.log());
       quarkusStart.ifPresent(s -> node.put("quarkus_started_in_s", s));
       node.put("log", service.log().toString());
@@ -640,6 +645,19 @@ public final class StartupBench {
       }
     }
     throw new IllegalStateException(field + " missing for " + pid);
+  }
+
+  /** The JVM's own account of its memory (with -XX:NativeMemoryTracking), beside the log. */
+  private void nativeMemory(long pid, String tag) throws Exception {
+    Path jcmd = Path.of(java).resolveSibling("jcmd");
+    Path report = Path.of("target/bench/startup-" + tag + "-nmt.txt");
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary")
+            .redirectErrorStream(true)
+            .redirectOutput(report.toFile())
+            .start();
+    p.waitFor();
+    log("  native memory summary: %s", report);
   }
 
   private static int threads(long pid) throws IOException {

@@ -14,7 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * One log line per API request: method, path (which carries the upload or file id), status,
  * duration and the caller's organization. Headers, bodies and query strings, where secrets travel,
  * are never logged, and anything shaped like an API key is cut out of the path. In JSON logs the
- * organization is also a field ({@code org}).
+ * organization is also a field ({@code org}). What the request changed (an upload's state changes,
+ * {@link RequestNotes}) is told at the end of the same line, not in lines of its own.
  */
 public class RequestLog {
   private static final Logger LOG = Logger.getLogger("dev.filesapi.requests");
@@ -24,10 +25,19 @@ public class RequestLog {
   private static final Pattern API_KEY = Pattern.compile("fk_live_[A-Za-z0-9]*");
 
   @Inject Caller caller;
+  @Inject RequestNotes notes;
+
+  /** Whether request lines are written (the {@code dev.filesapi.requests} category at INFO). */
+  static boolean enabled() {
+    return LOG.isInfoEnabled();
+  }
 
   @ServerRequestFilter(preMatching = true)
   public void start(ContainerRequestContext request) {
     request.setProperty(STARTED, System.nanoTime());
+    if (LOG.isInfoEnabled()) {
+      notes.apiRequest();
+    }
   }
 
   @ServerResponseFilter
@@ -38,6 +48,7 @@ public class RequestLog {
     Object started = request.getProperty(STARTED);
     long millis = started == null ? -1 : (System.nanoTime() - (long) started) / 1_000_000;
     String organization = caller.organizationIdIfKnown().orElse("-");
+    String said = notes.text();
     MDC.put("org", organization);
     try {
       // Concatenated, not infof: java.util.Formatter was most of this line's cost.
@@ -50,7 +61,8 @@ public class RequestLog {
               + " "
               + millis
               + "ms org "
-              + organization);
+              + organization
+              + (said == null ? "" : "; " + said));
     } finally {
       MDC.remove("org");
     }

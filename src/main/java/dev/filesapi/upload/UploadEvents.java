@@ -1,5 +1,6 @@
 package dev.filesapi.upload;
 
+import dev.filesapi.common.RequestNotes;
 import dev.filesapi.events.EventData;
 import dev.filesapi.events.EventType;
 import dev.filesapi.events.Events;
@@ -11,9 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * What happens to uploads, told three times: one log line per state change (upload id,
- * organization, from → to; never a secret), Prometheus counters by backend, and the events of the
- * organization's webhooks (written into the transaction of the change).
+ * What happens to uploads, told three times: a log note per state change (upload id, organization,
+ * from → to; never a secret), at the end of the request's one log line when an API request made it,
+ * else a line of its own, Prometheus counters by backend, and the events of the organization's
+ * webhooks (written into the transaction of the change).
  */
 @ApplicationScoped
 public class UploadEvents {
@@ -71,7 +73,7 @@ public class UploadEvents {
   /** An upload entered a state ({@code from} is null for a new upload). */
   void transitioned(Upload upload, UploadStatus from, UploadStatus to) {
     if (LOG.isInfoEnabled()) {
-      LOG.info(
+      String line =
           "upload "
               + upload.id
               + " org "
@@ -79,7 +81,11 @@ public class UploadEvents {
               + ": "
               + (from == null ? "new" : from.wireName())
               + " -> "
-              + to.wireName());
+              + to.wireName();
+      // In the request's one line when there is one (RequestLog), else a line of its own.
+      if (!RequestNotes.add(line)) {
+        LOG.info(line);
+      }
     }
     String event =
         from == null ? "initiated" : to == UploadStatus.IN_PROGRESS ? "reopened" : to.wireName();

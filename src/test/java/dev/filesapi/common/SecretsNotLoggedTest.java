@@ -235,12 +235,16 @@ class SecretsNotLoggedTest {
         .isNotEmpty()
         .anyMatch(line -> line.contains(uploadId) && line.contains("new -> in_progress"))
         .anyMatch(line -> line.contains(uploadId) && line.contains("completing -> completed"))
-        // One line per request, with the upload id (in the path) and the organization.
+        // One line per request, with the upload id (in the path), the organization and the
+        // upload's state changes, which have no lines of their own.
         .anyMatch(
             line ->
                 line.startsWith("dev.filesapi.requests")
                     && line.contains("POST /v1/files/uploads/" + uploadId + "/complete 200")
-                    && line.contains(" org org_"));
+                    && line.contains(" org org_")
+                    && line.contains("in_progress -> completing")
+                    && line.contains("completing -> completed"))
+        .noneMatch(line -> line.startsWith("dev.filesapi.upload") && line.contains(uploadId));
     for (String line : lines) {
       assertThat(line)
           .as("log record")
