@@ -26,7 +26,9 @@ import org.jboss.logging.Logger;
 public class Janitor {
   private static final Logger LOG = Logger.getLogger(Janitor.class);
 
+  private final UploadCompletion completion;
   private final UploadService uploads;
+  private final UploadStates states;
   private final UploadParts parts;
   private final StorageBackend storage;
   private final JanitorConfig config;
@@ -34,13 +36,17 @@ public class Janitor {
   private final Clock clock;
 
   Janitor(
+      UploadCompletion completion,
       UploadService uploads,
+      UploadStates states,
       UploadParts parts,
       StorageBackend storage,
       JanitorConfig config,
       EntityManager em,
       Clock clock) {
+    this.completion = completion;
     this.uploads = uploads;
+    this.states = states;
     this.parts = parts;
     this.storage = storage;
     this.config = config;
@@ -75,7 +81,7 @@ public class Janitor {
                         claim(
                             "status = 'in_progress' and expires_at < ?1 order by expires_at", now);
                     for (Upload upload : claimed) {
-                      uploads.transition(upload, UploadStatus.EXPIRED);
+                      states.transition(upload, UploadStatus.EXPIRED);
                       parts.deleteAll(upload.id);
                     }
                     return claimed;
@@ -125,7 +131,7 @@ public class Janitor {
   private void repair(Upload upload) {
     Optional<ObjectStat> object = storage.stat(upload.storageKey);
     if (object.isPresent() && object.get().size() == upload.numBytes) {
-      uploads.registerAssembled(upload);
+      completion.registerAssembled(upload);
       return;
     }
     boolean partsHeld;
@@ -137,9 +143,9 @@ public class Janitor {
       partsHeld = false;
     }
     if (partsHeld) {
-      uploads.reopen(upload);
+      completion.reopen(upload);
     } else {
-      uploads.fail(upload);
+      completion.fail(upload);
     }
   }
 
