@@ -98,8 +98,11 @@ public class Janitor {
 
   /**
    * Settles uploads stuck in {@code completing} for longer than the grace period by asking the
-   * store: the object is there with the right size → completed with its file; the multipart upload
-   * is still open → back to in_progress; neither → failed.
+   * store: the object is there with the right size → screened by the pre-complete hook, then
+   * completed with its file (refused → failed; hook unavailable → left for a later round); the
+   * multipart upload is still open → back to in_progress; neither → failed.
+   *
+   * @return how many uploads left {@code completing}
    */
   public int repairStuck(Instant now) {
     Instant cutoff = now.minus(config.completingGrace());
@@ -117,8 +120,9 @@ public class Janitor {
     int repaired = 0;
     for (Upload upload : stuck) {
       try {
-        repair(upload);
-        repaired++;
+        if (repair(upload)) {
+          repaired++;
+        }
       } catch (StorageUnavailableException e) {
         LOG.warnf("upload %s: store unavailable, repair retried later", upload.id);
       } catch (StorageRejectedException e) {
@@ -128,11 +132,14 @@ public class Janitor {
     return repaired;
   }
 
-  private void repair(Upload upload) {
+  /**
+   * @return whether the upload left {@code completing}
+   */
+  private boolean repair(Upload upload) {
     Optional<ObjectStat> object = storage.stat(upload.storageKey);
     if (object.isPresent() && object.get().size() == upload.numBytes) {
-      completion.registerAssembled(upload);
-      return;
+      // Screened by the pre-complete hook like a client's complete, before it is registered.
+      return completion.settleAssembled(upload);
     }
     boolean partsHeld;
     try {
@@ -147,6 +154,7 @@ public class Janitor {
     } else {
       completion.fail(upload);
     }
+    return true;
   }
 
   /** Locks and loads a batch of uploads other transactions have not locked. */

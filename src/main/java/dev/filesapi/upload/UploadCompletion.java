@@ -132,11 +132,7 @@ public class UploadCompletion {
   private void screen(Upload upload) {
     BlockingHooks.Verdict verdict;
     try {
-      verdict =
-          hooks.preComplete(
-              upload.organizationId,
-              hookUpload(upload),
-              ttl -> storage.presignDownload(upload.storageKey, ttl, "attachment"));
+      verdict = askPreComplete(upload);
     } catch (ApiException unavailable) {
       files.discardObject(upload.storageKey);
       fail(upload);
@@ -199,14 +195,50 @@ public class UploadCompletion {
   }
 
   /**
-   * Commits {@code completing → completed} with the file, once the store holds the object; removes
-   * the object of the instance it replaced.
+   * The pre-complete hook's verdict on the assembled object (allowed when no hook is set).
+   *
+   * @throws ApiException {@code 503 hook_unavailable} when the hook cannot be asked and hooks fail
+   *     closed
    */
-  StoredFile registerAssembled(Upload upload) {
-    return registerAssembled(upload, Optional.empty(), true);
+  private BlockingHooks.Verdict askPreComplete(Upload upload) {
+    return hooks.preComplete(
+        upload.organizationId,
+        hookUpload(upload),
+        ttl -> storage.presignDownload(upload.storageKey, ttl, "attachment"));
   }
 
   /**
+   * The janitor's end of a complete interrupted after the store assembled the object: the same
+   * screen as a client's complete, then the registration. A refusal deletes the object and fails
+   * the upload ({@code upload.failed}). A hook that cannot be asked (hooks failing closed) leaves
+   * the upload {@code completing} with its object, for a later round: no client is waiting, and an
+   * object nobody screened is never registered.
+   *
+   * @return whether the upload left {@code completing}
+   */
+  boolean settleAssembled(Upload upload) {
+    BlockingHooks.Verdict verdict;
+    try {
+      verdict = askPreComplete(upload);
+    } catch (ApiException unavailable) {
+      LOG.warnf(
+          "upload %s: the pre-complete hook could not be asked, repair retried later", upload.id);
+      return false;
+    }
+    if (!verdict.allowed()) {
+      LOG.infof("upload %s: refused by the pre-complete hook at repair, object deleted", upload.id);
+      files.discardObject(upload.storageKey);
+      fail(upload);
+      return true;
+    }
+    registerAssembled(upload, Optional.empty(), true);
+    return true;
+  }
+
+  /**
+   * Commits {@code completing → completed} with the file, once the store holds the object; removes
+   * the object of the instance it replaced.
+   *
    * @param checkpointed whether the upload may have checkpointed parts to delete
    */
   private StoredFile registerAssembled(
