@@ -302,6 +302,24 @@ public class FileResource {
       responseCode = "413",
       description = "invalid_file_size: over 512 MB",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "403",
+      description =
+          "rejected_by_hook: the operator's pre-initiate hook refused the file; nothing was stored",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "rejected_by_hook: the operator's pre-complete hook refused the stored file; its object is"
+              + " deleted and no file is registered",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "hook_unavailable: an operator's hook could not be asked (nothing is registered);"
+              + " database_unavailable or storage_unavailable: a dependency is down or did not"
+              + " answer in time. Retry-After is set",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse upload(
       @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) {
     FileUpload part = onlyFilePart(parts);
@@ -346,6 +364,24 @@ public class FileResource {
   @APIResponse(
       responseCode = "413",
       description = "invalid_file_size: over 512 MB once decoded",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "403",
+      description =
+          "rejected_by_hook: the operator's pre-initiate hook refused the file; nothing was stored",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "rejected_by_hook: the operator's pre-complete hook refused the stored file; its object is"
+              + " deleted and no file is registered",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "503",
+      description =
+          "hook_unavailable: an operator's hook could not be asked (nothing is registered);"
+              + " database_unavailable or storage_unavailable: a dependency is down or did not"
+              + " answer in time. Retry-After is set",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse uploadBase64(
       @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) throws IOException {

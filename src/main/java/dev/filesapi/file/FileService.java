@@ -3,6 +3,7 @@ package dev.filesapi.file;
 import dev.filesapi.common.AdvisoryLocks;
 import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Ids;
+import dev.filesapi.events.BlockingHooks;
 import dev.filesapi.events.EventData;
 import dev.filesapi.events.EventType;
 import dev.filesapi.events.Events;
@@ -44,6 +45,7 @@ public class FileService {
   private final EntityManager em;
   private final Clock clock;
   private final Events events;
+  private final BlockingHooks hooks;
 
   FileService(
       StorageBackend storage,
@@ -52,8 +54,10 @@ public class FileService {
       Quotas quotas,
       EntityManager em,
       Clock clock,
-      Events events) {
+      Events events,
+      BlockingHooks hooks) {
     this.events = events;
+    this.hooks = hooks;
     this.quotas = quotas;
     this.storage = storage;
     this.keys = keys;
@@ -163,7 +167,12 @@ public class FileService {
             });
   }
 
-  /** Stores a small file in one request: object first, then the record. */
+  /**
+   * Stores a small file in one request: object first, then the record. The operators' hooks see it
+   * as they see a multipart upload: pre-initiate before the store is touched (a refusal is 403),
+   * pre-complete with a presigned GET of the stored object before it is registered (a refusal, or a
+   * hook that cannot be asked, deletes the object: 422, or 503 unless the hooks fail open).
+   */
   public SimpleUploadResponse uploadWhole(
       String organizationId, String filename, String fileType, Path content) {
     long size;
@@ -187,7 +196,12 @@ public class FileService {
     file.storageKey = keys.forFile(organizationId, file.fileUid);
     file.backend = storage.name();
     file.createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    hooks
+        .preInitiate(
+            organizationId, new BlockingHooks.HookUpload(null, null, filename, fileType, size))
+        .requireAllowed(403);
     storage.put(file.storageKey, fileType, content);
+    screen(file);
     Registration registration;
     try {
       registration =
@@ -206,6 +220,26 @@ public class FileService {
     }
     registration.replacedStorageKey().ifPresent(this::discardObject);
     return new SimpleUploadResponse(true, file.fileId, file.fileUid);
+  }
+
+  /** The pre-complete hook's look at a stored object before it is registered. */
+  private void screen(StoredFile file) {
+    BlockingHooks.Verdict verdict;
+    try {
+      verdict =
+          hooks.preComplete(
+              file.organizationId,
+              new BlockingHooks.HookUpload(
+                  null, file.fileUid, file.fileId, file.fileType, file.numBytes),
+              ttl -> storage.presignDownload(file.storageKey, ttl, "attachment"));
+    } catch (ApiException unavailable) {
+      discardObject(file.storageKey);
+      throw unavailable;
+    }
+    if (!verdict.allowed()) {
+      discardObject(file.storageKey);
+      throw BlockingHooks.rejected(422, verdict.reason());
+    }
   }
 
   private static EventData.FileEvent replaced(StoredFile file, StoredFile old) {

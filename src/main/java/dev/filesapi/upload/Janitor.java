@@ -26,7 +26,9 @@ import org.jboss.logging.Logger;
 public class Janitor {
   private static final Logger LOG = Logger.getLogger(Janitor.class);
 
+  private final UploadCompletion completion;
   private final UploadService uploads;
+  private final UploadStates states;
   private final UploadParts parts;
   private final StorageBackend storage;
   private final JanitorConfig config;
@@ -34,13 +36,17 @@ public class Janitor {
   private final Clock clock;
 
   Janitor(
+      UploadCompletion completion,
       UploadService uploads,
+      UploadStates states,
       UploadParts parts,
       StorageBackend storage,
       JanitorConfig config,
       EntityManager em,
       Clock clock) {
+    this.completion = completion;
     this.uploads = uploads;
+    this.states = states;
     this.parts = parts;
     this.storage = storage;
     this.config = config;
@@ -75,7 +81,7 @@ public class Janitor {
                         claim(
                             "status = 'in_progress' and expires_at < ?1 order by expires_at", now);
                     for (Upload upload : claimed) {
-                      uploads.transition(upload, UploadStatus.EXPIRED);
+                      states.transition(upload, UploadStatus.EXPIRED);
                       parts.deleteAll(upload.id);
                     }
                     return claimed;
@@ -92,8 +98,11 @@ public class Janitor {
 
   /**
    * Settles uploads stuck in {@code completing} for longer than the grace period by asking the
-   * store: the object is there with the right size → completed with its file; the multipart upload
-   * is still open → back to in_progress; neither → failed.
+   * store: the object is there with the right size → screened by the pre-complete hook, then
+   * completed with its file (refused → failed; hook unavailable → left for a later round); the
+   * multipart upload is still open → back to in_progress; neither → failed.
+   *
+   * @return how many uploads left {@code completing}
    */
   public int repairStuck(Instant now) {
     Instant cutoff = now.minus(config.completingGrace());
@@ -111,8 +120,9 @@ public class Janitor {
     int repaired = 0;
     for (Upload upload : stuck) {
       try {
-        repair(upload);
-        repaired++;
+        if (repair(upload)) {
+          repaired++;
+        }
       } catch (StorageUnavailableException e) {
         LOG.warnf("upload %s: store unavailable, repair retried later", upload.id);
       } catch (StorageRejectedException e) {
@@ -122,11 +132,14 @@ public class Janitor {
     return repaired;
   }
 
-  private void repair(Upload upload) {
+  /**
+   * @return whether the upload left {@code completing}
+   */
+  private boolean repair(Upload upload) {
     Optional<ObjectStat> object = storage.stat(upload.storageKey);
     if (object.isPresent() && object.get().size() == upload.numBytes) {
-      uploads.registerAssembled(upload);
-      return;
+      // Screened by the pre-complete hook like a client's complete, before it is registered.
+      return completion.settleAssembled(upload);
     }
     boolean partsHeld;
     try {
@@ -137,10 +150,11 @@ public class Janitor {
       partsHeld = false;
     }
     if (partsHeld) {
-      uploads.reopen(upload);
+      completion.reopen(upload);
     } else {
-      uploads.fail(upload);
+      completion.fail(upload);
     }
+    return true;
   }
 
   /** Locks and loads a batch of uploads other transactions have not locked. */

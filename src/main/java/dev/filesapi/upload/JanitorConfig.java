@@ -4,9 +4,16 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** The janitor's patience; its schedule is {@code files.janitor.interval} (default 60s). */
+/** The janitor's schedule and patience; every key is in the README's configuration table. */
 @ConfigMapping(prefix = "files.janitor")
 public interface JanitorConfig {
+  /**
+   * How often each replica's janitor runs. Read by the janitor's {@code @Scheduled}; declared here
+   * so that the key belongs to the mapping (which otherwise refuses it at startup, SRCFG00050).
+   */
+  @WithDefault("60s")
+  String interval();
+
   /** How long an upload may stay {@code completing} before the janitor asks the store. */
   @WithDefault("15m")
   Duration completingGrace();

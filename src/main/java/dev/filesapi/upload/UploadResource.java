@@ -27,7 +27,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The upload endpoints: thin mapping onto {@link UploadService}. */
+/**
+ * The upload endpoints: thin mapping onto {@link UploadInitiation}, {@link UploadService} and
+ * {@link UploadCompletion}.
+ */
 @Path("/files/uploads")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -39,11 +42,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
     content =
         @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class UploadResource {
+  private final UploadInitiation initiation;
   private final UploadService uploads;
+  private final UploadCompletion completion;
   private final Caller caller;
 
-  UploadResource(UploadService uploads, Caller caller) {
+  UploadResource(
+      UploadInitiation initiation,
+      UploadService uploads,
+      UploadCompletion completion,
+      Caller caller) {
+    this.initiation = initiation;
     this.uploads = uploads;
+    this.completion = completion;
     this.caller = caller;
   }
 
@@ -101,7 +112,7 @@ public class UploadResource {
       description = "storage_unavailable",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public InitiateResponse initiate(@NotNull @Valid InitiateRequest body) {
-    return uploads.initiate(caller.organizationId(), body);
+    return initiation.initiate(caller.organizationId(), body);
   }
 
   @POST
@@ -213,7 +224,7 @@ public class UploadResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public RegisteredFile complete(
       @PathParam("upload_id") String uploadId, @NotNull @Valid CompleteRequest body) {
-    return uploads.complete(caller.organizationId(), uploadId, body);
+    return completion.complete(caller.organizationId(), uploadId, body);
   }
 
   @POST
