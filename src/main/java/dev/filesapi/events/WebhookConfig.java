@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Webhook delivery settings; every key is in the README's configuration table. */
 @ConfigMapping(prefix = "files.webhooks")
@@ -29,6 +30,13 @@ public interface WebhookConfig {
   /** How long one POST may take, connection included; longer is a failed attempt. */
   @WithDefault("10s")
   Duration timeout();
+
+  /**
+   * How long a claimed delivery belongs to the dispatcher that claimed it: another replica sends it
+   * only once this has passed (the claimer died mid-POST). Must be longer than {@link #timeout()};
+   * absent: twice the timeout plus 30 s.
+   */
+  Optional<Duration> lease();
 
   /**
    * The wait after the 1st, 2nd, … failed attempt; the last one repeats until {@link #retryFor()}
