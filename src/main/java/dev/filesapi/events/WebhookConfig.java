@@ -23,6 +23,18 @@ public interface WebhookConfig {
   @WithDefault("false")
   boolean allowPrivateTargets();
 
+  /**
+   * Base64 of 32 bytes: endpoints' signing secrets are stored encrypted with it (AES-256-GCM);
+   * absent, they are stored as they are (and a warning says so at startup).
+   */
+  Optional<String> secretKey();
+
+  /**
+   * Keys that sealed secrets before {@link #secretKey()} replaced them: they only open, and each
+   * replica re-seals what they sealed with the current key when it starts.
+   */
+  Optional<List<String>> previousSecretKeys();
+
   /** Endpoints may be {@code http://}; otherwise only {@code https://}. */
   @WithDefault("false")
   boolean allowHttp();

@@ -54,6 +54,7 @@ public class WebhookDispatcher {
   private final WebhookConfig config;
   private final Deliveries deliveries;
   private final WebhookTargets targets;
+  private final WebhookSecrets secrets;
   private final Clock clock;
   private final MeterRegistry registry;
   private final RetrySchedule schedule;
@@ -70,11 +71,13 @@ public class WebhookDispatcher {
       WebhookConfig config,
       Deliveries deliveries,
       WebhookTargets targets,
+      WebhookSecrets secrets,
       Clock clock,
       MeterRegistry registry) {
     this.config = config;
     this.deliveries = deliveries;
     this.targets = targets;
+    this.secrets = secrets;
     this.clock = clock;
     this.registry = registry;
     this.schedule = RetrySchedule.of(config);
@@ -219,7 +222,8 @@ public class WebhookDispatcher {
     attemptDuration.record(nanos, TimeUnit.NANOSECONDS);
     Counter.builder("files.webhooks.attempts")
         .description(
-            "Webhook POSTs by outcome: delivered, http_error, timeout, connection_error, refused")
+            "Webhook POSTs by outcome: delivered, http_error, timeout, connection_error, refused,"
+                + " secret_unavailable")
         .tag("outcome", result.outcome())
         .register(registry)
         .increment();
@@ -231,6 +235,7 @@ public class WebhookDispatcher {
     try {
       URI uri = URI.create(delivery.url());
       targets.requirePublic(uri);
+      String secret = secrets.open(delivery.endpointId(), delivery.storedSecret());
       long timestamp = at.getEpochSecond();
       HttpRequest request =
           HttpRequest.newBuilder(uri)
@@ -241,8 +246,7 @@ public class WebhookDispatcher {
               .header("webhook-timestamp", Long.toString(timestamp))
               .header(
                   "webhook-signature",
-                  WebhookSignatures.sign(
-                      delivery.secret(), delivery.eventId(), timestamp, delivery.body()))
+                  WebhookSignatures.sign(secret, delivery.eventId(), timestamp, delivery.body()))
               .POST(HttpRequest.BodyPublishers.ofString(delivery.body(), StandardCharsets.UTF_8))
               .build();
       // Complete at the answer's headers; the body is not read.
@@ -254,6 +258,8 @@ public class WebhookDispatcher {
       return new Result(status / 100 == 2 ? "delivered" : "http_error", status, null);
     } catch (WebhookTargets.RefusedTargetException e) {
       return new Result("refused", null, "target refused: " + e.getMessage());
+    } catch (SecretCipher.UnreadableSecretException e) {
+      return new Result("secret_unavailable", null, "not signed: " + e.getMessage());
     } catch (TimeoutException e) {
       pending.cancel(true);
       return timedOut();
