@@ -88,6 +88,11 @@ public final class WebhookReceiver implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
   }
 
+  /** The secret signatures are checked with. */
+  public String secret() {
+    return secret;
+  }
+
   /** The endpoint's secret, to check signatures with. */
   public void secret(String secret) {
     this.secret = secret;

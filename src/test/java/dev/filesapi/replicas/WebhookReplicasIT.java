@@ -14,6 +14,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +49,10 @@ import org.junit.jupiter.api.Test;
 class WebhookReplicasIT {
   private static final String ADMIN_TOKEN = "replicas-admin-token-" + "0".repeat(24);
   private static final String BUCKET = "webhook-replicas";
+
+  /** Both load replicas encrypt the secrets they store with it, and decrypt each other's. */
+  private static final String SECRET_KEY = "jHU54nN7AJz6Lf8wP7rHxYPKsX2OEw+dbYi/4HPM2Y4=";
+
   private static final Duration START = Duration.ofSeconds(180);
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -139,13 +147,18 @@ class WebhookReplicasIT {
                   });
         }
         assertThat(survivor.process().isAlive()).as(survivor.report()).isTrue();
+        // No secret-key set: secrets are stored as they are, and each replica says so once.
+        assertThat(survivor.log().split("webhook signing secrets are stored unencrypted", -1))
+            .hasSize(2);
       }
     }
   }
 
   @Test
   void twoReplicasUnderLoadDeliverEveryEventExactlyOnce() throws Exception {
-    String[] busy = {"-Dfiles.webhooks.dispatch-interval=200ms"};
+    String[] busy = {
+      "-Dfiles.webhooks.dispatch-interval=200ms", "-Dfiles.webhooks.secret-key=" + SECRET_KEY
+    };
     try (WebhookReceiver receiver = WebhookReceiver.start();
         PackagedApp one = replica("load-one", busy);
         PackagedApp two = replica("load-two", busy)) {
@@ -153,6 +166,11 @@ class WebhookReplicasIT {
       List<URI> replicas = List.of(one.awaitReady(START), two.awaitReady(START));
       String key = organizationKey(replicas.get(0), "under-load");
       String webhookId = createWebhook(replicas.get(1), key, receiver);
+      assertThat(storedSecret(webhookId))
+          .as("the secret in PostgreSQL")
+          .startsWith("v1:")
+          .doesNotContain(receiver.secret())
+          .doesNotContain(receiver.secret().substring("whsec_".length()));
 
       int pairs = 130;
       ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -263,6 +281,20 @@ class WebhookReplicasIT {
             "within " + within + ", expected " + count + " delivered; got " + byStatus);
       }
       Thread.sleep(250); // polling interval, not synchronisation: the deadline decides
+    }
+  }
+
+  private static String storedSecret(String webhookId) throws Exception {
+    try (Connection connection =
+            DriverManager.getConnection(
+                database.jdbcUrl(), database.username(), database.password());
+        PreparedStatement select =
+            connection.prepareStatement("select secret from webhook_endpoint where id = ?")) {
+      select.setString(1, webhookId);
+      try (ResultSet row = select.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        return row.getString(1);
+      }
     }
   }
 
