@@ -12,18 +12,30 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Signing secrets in PostgreSQL are sealed with {@code files.webhooks.secret-key} (set for tests in
  * application.properties), while deliveries are still signed with the secret the API showed; plain
  * rows from before a key was set and rows sealed with a previous key are re-sealed, and rows no
- * configured key opens fail their attempts without showing anything of the secret.
+ * configured key opens fail their attempts without showing anything of the secret. No log record
+ * written meanwhile (at any level) holds a secret or a key.
  */
 @QuarkusTest
 @WithTestResource(FilesTestResource.class)
@@ -31,6 +43,66 @@ class WebhookSecretsAtRestTest {
   @Inject WebhookDispatcher dispatcher;
   @Inject WebhookSecrets secrets;
   @Inject EntityManager em;
+
+  /** Every secret and key the test handled; none may be in a log record. */
+  private final Set<String> handled = new LinkedHashSet<>();
+
+  private final List<String> logged = Collections.synchronizedList(new ArrayList<>());
+  private final Logger appLogger = Logger.getLogger("dev.filesapi");
+  private final Logger requestLogger = Logger.getLogger("dev.filesapi.requests");
+  private Level appLevel;
+  private Level requestLevel;
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          StringBuilder text = new StringBuilder(record.getLoggerName()).append(": ");
+          text.append(
+              record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
+          if (record.getParameters() != null) {
+            for (Object parameter : record.getParameters()) {
+              text.append(" | ").append(parameter);
+            }
+          }
+          for (Throwable t = record.getThrown(); t != null && t != t.getCause(); t = t.getCause()) {
+            text.append(" | ").append(t);
+          }
+          logged.add(text.toString());
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+
+  @BeforeEach
+  void captureLogs() {
+    appLevel = appLogger.getLevel();
+    appLogger.setLevel(Level.ALL);
+    requestLevel = requestLogger.getLevel();
+    requestLogger.setLevel(Level.ALL);
+    Logger.getLogger("").addHandler(capture);
+    handled.add(setting("files.webhooks.secret-key"));
+    handled.add(setting("files.webhooks.previous-secret-keys"));
+  }
+
+  @AfterEach
+  void noSecretWasLogged() {
+    Logger.getLogger("").removeHandler(capture);
+    appLogger.setLevel(appLevel);
+    requestLogger.setLevel(requestLevel);
+    assertThat(logged).as("log records").isNotEmpty();
+    for (String record : List.copyOf(logged)) {
+      for (String secret : handled) {
+        assertThat(record).as("log record").doesNotContain(secret);
+        if (secret.startsWith("whsec_")) {
+          assertThat(record).as("log record").doesNotContain(secret.substring("whsec_".length()));
+        }
+      }
+    }
+  }
 
   private static String setting(String name) {
     return ConfigProvider.getConfig().getValue(name, String.class);
@@ -85,6 +157,7 @@ class WebhookSecretsAtRestTest {
       JsonPath created = WebhookApiTest.created(key, Map.of("url", receiver.url()));
       String id = created.getString("id");
       String secret = created.getString("secret");
+      handled.add(secret);
       receiver.secret(secret);
       assertSealedWithCurrentKey(storedSecret(id), secret);
       assertThat(deliverATestEvent(key, id, receiver).signatureValid()).isTrue();
@@ -97,6 +170,7 @@ class WebhookSecretsAtRestTest {
               .statusCode(200)
               .extract()
               .path("secret");
+      handled.add(rotated);
       receiver.secret(rotated);
       assertSealedWithCurrentKey(storedSecret(id), rotated);
       assertThat(deliverATestEvent(key, id, receiver).signatureValid()).isTrue();
@@ -114,6 +188,7 @@ class WebhookSecretsAtRestTest {
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
       String id = WebhookApiTest.created(key, Map.of("url", receiver.url())).getString("id");
       String plain = WebhookSignatures.newSecret();
+      handled.add(plain);
       storeSecret(id, plain);
       receiver.secret(plain);
       assertThat(deliverATestEvent(key, id, receiver).signatureValid()).isTrue();
@@ -132,6 +207,7 @@ class WebhookSecretsAtRestTest {
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
       String id = WebhookApiTest.created(key, Map.of("url", receiver.url())).getString("id");
       String secret = WebhookSignatures.newSecret();
+      handled.add(secret);
       String previousKey = setting("files.webhooks.previous-secret-keys");
       String sealedBefore = new SecretCipher(Optional.of(previousKey), List.of()).seal(id, secret);
       storeSecret(id, sealedBefore);
@@ -152,7 +228,9 @@ class WebhookSecretsAtRestTest {
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
       String id = WebhookApiTest.created(key, Map.of("url", receiver.url())).getString("id");
       String secret = WebhookSignatures.newSecret();
+      handled.add(secret);
       String unknownKey = Base64.getEncoder().encodeToString(new byte[32]);
+      handled.add(unknownKey);
       String sealed = new SecretCipher(Optional.of(unknownKey), List.of()).seal(id, secret);
       storeSecret(id, sealed);
 
