@@ -45,7 +45,7 @@ class Deliveries {
     this.em = em;
   }
 
-  /** A leased delivery with what its POST needs. */
+  /** A leased delivery with what its POST needs; the secret as stored (see WebhookSecrets). */
   record Claimed(
       String endpointId,
       String eventId,
@@ -53,9 +53,15 @@ class Deliveries {
       Instant retryFrom,
       Instant createdAt,
       String url,
-      String secret,
+      String storedSecret,
       String body,
-      Instant lease) {}
+      Instant lease) {
+    /** Without the secret, so that no log line can carry it. */
+    @Override
+    public String toString() {
+      return "Claimed[endpoint " + endpointId + ", event " + eventId + ", lease " + lease + "]";
+    }
+  }
 
   List<Claimed> claim(Instant now, Instant lease, int limit) {
     List<Claimed> claimed = new ArrayList<>();

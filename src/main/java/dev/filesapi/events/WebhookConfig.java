@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Webhook delivery settings; every key is in the README's configuration table. */
 @ConfigMapping(prefix = "files.webhooks")
@@ -22,6 +23,18 @@ public interface WebhookConfig {
   @WithDefault("false")
   boolean allowPrivateTargets();
 
+  /**
+   * Base64 of 32 bytes: endpoints' signing secrets are stored encrypted with it (AES-256-GCM);
+   * absent, they are stored as they are (and a warning says so at startup).
+   */
+  Optional<String> secretKey();
+
+  /**
+   * Keys that sealed secrets before {@link #secretKey()} replaced them: they only open, and each
+   * replica re-seals what they sealed with the current key when it starts.
+   */
+  Optional<List<String>> previousSecretKeys();
+
   /** Endpoints may be {@code http://}; otherwise only {@code https://}. */
   @WithDefault("false")
   boolean allowHttp();
@@ -29,6 +42,13 @@ public interface WebhookConfig {
   /** How long one POST may take, connection included; longer is a failed attempt. */
   @WithDefault("10s")
   Duration timeout();
+
+  /**
+   * How long a claimed delivery belongs to the dispatcher that claimed it: another replica sends it
+   * only once this has passed (the claimer died mid-POST). Must be longer than {@link #timeout()};
+   * absent: twice the timeout plus 30 s.
+   */
+  Optional<Duration> lease();
 
   /**
    * The wait after the 1st, 2nd, … failed attempt; the last one repeats until {@link #retryFor()}

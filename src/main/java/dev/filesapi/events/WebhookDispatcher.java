@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -38,9 +40,10 @@ import org.jboss.logging.Logger;
 /**
  * Sends due deliveries, on every replica. A run claims up to {@code files.webhooks.concurrency} due
  * deliveries at a time with {@code FOR UPDATE SKIP LOCKED} and leases them (their next attempt
- * moves past the POST's timeout), so two dispatchers never send one delivery at once; each POST's
- * outcome is committed as soon as it is known. A replica that dies mid-POST leaves the lease to run
- * out, and another replica sends again: delivery is at least once.
+ * moves {@code files.webhooks.lease} ahead, past the POST's timeout), so two dispatchers never send
+ * one delivery at once; each POST's outcome is committed as soon as it is known. A replica that
+ * dies mid-POST leaves the lease to run out, and another replica sends again: delivery is at least
+ * once.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -51,9 +54,11 @@ public class WebhookDispatcher {
   private final WebhookConfig config;
   private final Deliveries deliveries;
   private final WebhookTargets targets;
+  private final WebhookSecrets secrets;
   private final Clock clock;
   private final MeterRegistry registry;
   private final RetrySchedule schedule;
+  private final Duration lease;
   private final HttpClient http;
   private final ExecutorService senders;
   private final Timer attemptDuration;
@@ -66,14 +71,17 @@ public class WebhookDispatcher {
       WebhookConfig config,
       Deliveries deliveries,
       WebhookTargets targets,
+      WebhookSecrets secrets,
       Clock clock,
       MeterRegistry registry) {
     this.config = config;
     this.deliveries = deliveries;
     this.targets = targets;
+    this.secrets = secrets;
     this.clock = clock;
     this.registry = registry;
     this.schedule = RetrySchedule.of(config);
+    this.lease = lease(config);
     // No proxy (the SSRF check must judge the address actually connected to), no redirects.
     this.http =
         HttpClient.newBuilder()
@@ -103,6 +111,28 @@ public class WebhookDispatcher {
         .description("Age of the oldest delivery not yet delivered or failed (0: none)")
         .baseUnit("seconds")
         .register(registry);
+  }
+
+  /**
+   * The lease of a claim: it must outlast the POST, or another replica could send the delivery
+   * while the first still waits for its answer.
+   */
+  static Duration lease(WebhookConfig config) {
+    Duration lease = config.lease().orElse(config.timeout().multipliedBy(2).plus(LEASE_MARGIN));
+    if (lease.compareTo(config.timeout()) <= 0) {
+      throw new IllegalArgumentException(
+          "files.webhooks.lease ("
+              + lease
+              + ") must be longer than files.webhooks.timeout ("
+              + config.timeout()
+              + ")");
+    }
+    return lease;
+  }
+
+  /** Checks the settings when the application starts, not at the first dispatch. */
+  void validateAtStartup(@Observes StartupEvent event) {
+    LOG.debugf("webhook deliveries are leased for %s", lease);
   }
 
   @PreDestroy
@@ -149,10 +179,10 @@ public class WebhookDispatcher {
     int attempted = 0;
     while (true) {
       Instant now = now();
-      Instant lease = now.plus(config.timeout().multipliedBy(2)).plus(LEASE_MARGIN);
+      Instant until = now.plus(lease);
       List<Deliveries.Claimed> batch =
           QuarkusTransaction.requiringNew()
-              .call(() -> deliveries.claim(now, lease, config.concurrency()));
+              .call(() -> deliveries.claim(now, until, config.concurrency()));
       List<Future<?>> sent = new ArrayList<>(batch.size());
       for (Deliveries.Claimed delivery : batch) {
         sent.add(senders.submit(() -> attempt(delivery)));
@@ -192,7 +222,8 @@ public class WebhookDispatcher {
     attemptDuration.record(nanos, TimeUnit.NANOSECONDS);
     Counter.builder("files.webhooks.attempts")
         .description(
-            "Webhook POSTs by outcome: delivered, http_error, timeout, connection_error, refused")
+            "Webhook POSTs by outcome: delivered, http_error, timeout, connection_error, refused,"
+                + " secret_unavailable")
         .tag("outcome", result.outcome())
         .register(registry)
         .increment();
@@ -204,6 +235,7 @@ public class WebhookDispatcher {
     try {
       URI uri = URI.create(delivery.url());
       targets.requirePublic(uri);
+      String secret = secrets.open(delivery.endpointId(), delivery.storedSecret());
       long timestamp = at.getEpochSecond();
       HttpRequest request =
           HttpRequest.newBuilder(uri)
@@ -214,8 +246,7 @@ public class WebhookDispatcher {
               .header("webhook-timestamp", Long.toString(timestamp))
               .header(
                   "webhook-signature",
-                  WebhookSignatures.sign(
-                      delivery.secret(), delivery.eventId(), timestamp, delivery.body()))
+                  WebhookSignatures.sign(secret, delivery.eventId(), timestamp, delivery.body()))
               .POST(HttpRequest.BodyPublishers.ofString(delivery.body(), StandardCharsets.UTF_8))
               .build();
       // Complete at the answer's headers; the body is not read.
@@ -227,6 +258,8 @@ public class WebhookDispatcher {
       return new Result(status / 100 == 2 ? "delivered" : "http_error", status, null);
     } catch (WebhookTargets.RefusedTargetException e) {
       return new Result("refused", null, "target refused: " + e.getMessage());
+    } catch (SecretCipher.UnreadableSecretException e) {
+      return new Result("secret_unavailable", null, "not signed: " + e.getMessage());
     } catch (TimeoutException e) {
       pending.cancel(true);
       return timedOut();

@@ -33,7 +33,10 @@ public class WebhookEndpoint extends PanacheEntityBase {
   @Column(name = "event_types")
   public String[] eventTypes;
 
-  /** {@code whsec_…}: signs every delivery, so it is kept as it is. */
+  /**
+   * The signing secret as stored: sealed by {@link WebhookSecrets} ({@code v1:…}), or a plain
+   * {@code whsec_…} when no key is configured.
+   */
   @Column(nullable = false)
   public String secret;
 

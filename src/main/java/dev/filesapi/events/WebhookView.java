@@ -30,7 +30,8 @@ public record WebhookView(
             example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         String secret) {
 
-  static WebhookView of(WebhookEndpoint endpoint, boolean withSecret) {
+  /** The endpoint as shown, with its new secret in plain when given (create, rotate-secret). */
+  static WebhookView of(WebhookEndpoint endpoint, String newSecret) {
     return new WebhookView(
         endpoint.id,
         endpoint.url,
@@ -40,6 +41,6 @@ public record WebhookView(
         endpoint.disabledReason,
         endpoint.createdAt,
         endpoint.updatedAt,
-        withSecret ? endpoint.secret : null);
+        newSecret);
   }
 }

@@ -28,6 +28,7 @@ public class Webhooks {
   private final WebhookConfig config;
   private final Outbox outbox;
   private final Deliveries deliveries;
+  private final WebhookSecrets secrets;
   private final EntityManager em;
   private final Clock clock;
 
@@ -36,12 +37,14 @@ public class Webhooks {
       WebhookConfig config,
       Outbox outbox,
       Deliveries deliveries,
+      WebhookSecrets secrets,
       EntityManager em,
       Clock clock) {
     this.targets = targets;
     this.config = config;
     this.outbox = outbox;
     this.deliveries = deliveries;
+    this.secrets = secrets;
     this.em = em;
     this.clock = clock;
   }
@@ -70,12 +73,13 @@ public class Webhooks {
               endpoint.url = url;
               endpoint.description = description;
               endpoint.eventTypes = types;
-              endpoint.secret = WebhookSignatures.newSecret();
+              String secret = WebhookSignatures.newSecret();
+              endpoint.secret = secrets.seal(endpoint.id, secret);
               endpoint.enabled = request.enabled() == null || request.enabled();
               endpoint.createdAt = now;
               endpoint.updatedAt = now;
               endpoint.persist();
-              return WebhookView.of(endpoint, true);
+              return WebhookView.of(endpoint, secret);
             });
   }
 
@@ -87,13 +91,13 @@ public class Webhooks {
                     WebhookEndpoint.<WebhookEndpoint>find(
                             "organizationId = ?1 order by createdAt, id", organizationId)
                         .stream()
-                        .map(endpoint -> WebhookView.of(endpoint, false))
+                        .map(endpoint -> WebhookView.of(endpoint, null))
                         .toList()));
   }
 
   public WebhookView get(String organizationId, String webhookId) {
     return QuarkusTransaction.requiringNew()
-        .call(() -> WebhookView.of(require(organizationId, webhookId), false));
+        .call(() -> WebhookView.of(require(organizationId, webhookId), null));
   }
 
   public WebhookView update(String organizationId, String webhookId, WebhookChange change) {
@@ -128,7 +132,7 @@ public class Webhooks {
                 deliveries.failPending(endpoint.id);
               }
               endpoint.updatedAt = now();
-              return WebhookView.of(endpoint, false);
+              return WebhookView.of(endpoint, null);
             });
   }
 
@@ -143,9 +147,10 @@ public class Webhooks {
         .call(
             () -> {
               WebhookEndpoint endpoint = require(organizationId, webhookId);
-              endpoint.secret = WebhookSignatures.newSecret();
+              String secret = WebhookSignatures.newSecret();
+              endpoint.secret = secrets.seal(endpoint.id, secret);
               endpoint.updatedAt = now();
-              return WebhookView.of(endpoint, true);
+              return WebhookView.of(endpoint, secret);
             });
   }
 

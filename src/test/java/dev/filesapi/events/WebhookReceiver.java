@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -28,11 +29,11 @@ import javax.crypto.spec.SecretKeySpec;
  * Standard Webhooks signature with an implementation of its own (not the service's), and answers as
  * scripted (200 when nothing is scripted).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One POST as it arrived. */
-  record Received(
+  public record Received(
       Instant at,
       String id,
       String timestamp,
@@ -40,7 +41,7 @@ final class WebhookReceiver implements AutoCloseable {
       String body,
       boolean signatureValid,
       String contentType) {
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -48,14 +49,14 @@ final class WebhookReceiver implements AutoCloseable {
       }
     }
 
-    String type() {
+    public String type() {
       return json().path("type").asText();
     }
   }
 
   /** What to answer, after how long, with what body (none when null). */
-  record Answer(int status, Duration delay, String body) {
-    Answer(int status, Duration delay) {
+  public record Answer(int status, Duration delay, String body) {
+    public Answer(int status, Duration delay) {
       this(status, delay, null);
     }
   }
@@ -66,6 +67,7 @@ final class WebhookReceiver implements AutoCloseable {
   private final Deque<Answer> script = new ArrayDeque<>();
   private volatile String secret;
   private volatile Answer otherwise = new Answer(200, Duration.ZERO);
+  private volatile CountDownLatch held = new CountDownLatch(0);
 
   private WebhookReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -74,7 +76,7 @@ final class WebhookReceiver implements AutoCloseable {
     server.start();
   }
 
-  static WebhookReceiver start() {
+  public static WebhookReceiver start() {
     try {
       return new WebhookReceiver();
     } catch (IOException e) {
@@ -82,36 +84,54 @@ final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
   }
 
+  /** The secret signatures are checked with. */
+  public String secret() {
+    return secret;
+  }
+
   /** The endpoint's secret, to check signatures with. */
-  void secret(String secret) {
+  public void secret(String secret) {
     this.secret = secret;
   }
 
   /** The next POSTs get these answers, in order. */
-  synchronized void script(Answer... answers) {
+  public synchronized void script(Answer... answers) {
     script.addAll(List.of(answers));
   }
 
   /** Forgets what was scripted and not yet answered. */
-  synchronized void clearScript() {
+  public synchronized void clearScript() {
     script.clear();
   }
 
   /** What POSTs beyond the script get (200 at once unless changed). */
-  void otherwise(Answer answer) {
+  public void otherwise(Answer answer) {
     this.otherwise = answer;
   }
 
-  synchronized List<Received> received() {
+  /**
+   * POSTs arriving from now on are recorded and then held open, unanswered, until {@link
+   * #release()}: their senders wait as for a receiver that is slow to answer.
+   */
+  public void hold() {
+    held = new CountDownLatch(1);
+  }
+
+  /** Answers the held POSTs, and those after them, as scripted. */
+  public void release() {
+    held.countDown();
+  }
+
+  public synchronized List<Received> received() {
     return List.copyOf(received);
   }
 
   /** Polls until the POSTs received satisfy the condition, or fails at the deadline. */
-  List<Received> await(Predicate<List<Received>> condition, Duration within, String what) {
+  public List<Received> await(Predicate<List<Received>> condition, Duration within, String what) {
     Instant deadline = Instant.now().plus(within);
     while (true) {
       List<Received> now = received();
@@ -159,6 +179,7 @@ final class WebhookReceiver implements AutoCloseable {
       answer = script.isEmpty() ? otherwise : script.poll();
     }
     try {
+      held.await();
       if (!answer.delay().isZero()) {
         Thread.sleep(answer.delay().toMillis()); // the receiver being slow, on purpose
       }
@@ -184,7 +205,8 @@ final class WebhookReceiver implements AutoCloseable {
    * whsec_}; the header holds space-separated {@code v1,<base64 HMAC-SHA256>} entries over {@code
    * id.timestamp.body}; one must match.
    */
-  static boolean verifies(String secret, String id, String timestamp, String header, String body) {
+  public static boolean verifies(
+      String secret, String id, String timestamp, String header, String body) {
     if (secret == null || id == null || timestamp == null || header == null) {
       return false;
     }
@@ -209,6 +231,7 @@ final class WebhookReceiver implements AutoCloseable {
 
   @Override
   public void close() {
+    held.countDown();
     server.stop(0);
     threads.shutdownNow();
   }

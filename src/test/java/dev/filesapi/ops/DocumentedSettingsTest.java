@@ -37,17 +37,21 @@ class DocumentedSettingsTest {
 
   /** Values for the documented keys whose default is not a literal (or not harmless here). */
   private static final Map<String, String> SAMPLES =
-      Map.of(
-          "files.storage.bucket", FilesTestResource.BUCKET,
-          "files.gcs.project-id", "files-api-test",
-          "files.gcs.hmac.access-id", "GOOG1EXAMPLEACCESSID",
-          "files.gcs.hmac.secret", "example-hmac-secret",
-          "files.bootstrap.api-key", FilesTestResource.API_KEY,
-          "files.admin.token", FilesTestResource.ADMIN_TOKEN,
-          "files.janitor.interval", "45s",
-          "files.hooks.pre-initiate-url", "http://127.0.0.1:9/pre-initiate",
-          "files.hooks.pre-complete-url", "http://127.0.0.1:9/pre-complete",
-          "files.hooks.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+      Map.ofEntries(
+          Map.entry("files.storage.bucket", FilesTestResource.BUCKET),
+          Map.entry("files.gcs.project-id", "files-api-test"),
+          Map.entry("files.gcs.hmac.access-id", "GOOG1EXAMPLEACCESSID"),
+          Map.entry("files.gcs.hmac.secret", "example-hmac-secret"),
+          Map.entry("files.bootstrap.api-key", FilesTestResource.API_KEY),
+          Map.entry("files.admin.token", FilesTestResource.ADMIN_TOKEN),
+          Map.entry("files.janitor.interval", "45s"),
+          Map.entry("files.hooks.pre-initiate-url", "http://127.0.0.1:9/pre-initiate"),
+          Map.entry("files.hooks.pre-complete-url", "http://127.0.0.1:9/pre-complete"),
+          Map.entry("files.hooks.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+          Map.entry("files.webhooks.secret-key", "VLIQyfYTDVO3ZMf/hnaQ6Qxnm5/IUhjup2wvcuUPevc="),
+          Map.entry(
+              "files.webhooks.previous-secret-keys",
+              "8LyV2N8Rw2Z2yAAHdDZxqgZxXOekhzuOI3s62UNehN0="));
 
   /** The README's {@code files.*} keys, each with its literal default or its sample. */
   static Map<String, String> documentedSettings() {
