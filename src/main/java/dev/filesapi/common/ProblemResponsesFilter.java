@@ -18,9 +18,9 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  *
  * <p>It also adds to each operation the error answers any operation of its kind can give, where the
  * resource did not describe them itself, so the document lists every status the service really
- * answers (the suite checks every response against it): a malformed request, an unacceptable {@code
- * Accept}, unexpected failures and unavailable dependencies everywhere; unknown ids where the path
- * has one; oversized and mistyped bodies where the operation takes one.
+ * answers (the suite checks every response against it): a malformed request, an oversized body, an
+ * unacceptable {@code Accept}, unexpected failures and unavailable dependencies everywhere; unknown
+ * ids where the path has one; mistyped bodies where the operation takes one.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
@@ -40,8 +40,13 @@ public class ProblemResponsesFilter implements OASFilter {
         "503",
         "database_unavailable or storage_unavailable: a dependency is down or did not answer in"
             + " time; Retry-After is set");
-    WITH_A_BODY.put(
-        "413", "payload_too_large (a JSON body) or invalid_file_size (a simple upload)");
+    // The body limit is checked before the request is routed, so a body over it is refused on
+    // every operation, including those that take none.
+    EVERY_OPERATION.put(
+        "413",
+        "payload_too_large: a request body over files.http.max-json-body-size (on any operation:"
+            + " the limit is checked before routing); invalid_file_size: a simple upload over 512"
+            + " MB");
     WITH_A_BODY.put("415", "unsupported_media_type: not the body type this operation takes");
   }
 

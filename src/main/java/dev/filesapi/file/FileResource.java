@@ -235,6 +235,11 @@ public class FileResource {
       responseCode = "404",
       description = "not_found",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description =
+          "storage_rejected: the store refused to give the bytes (files.download.mode=stream)",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response download(@PathParam("file_id") String fileId) {
     FileService.Download download = files.download(caller.organizationId(), fileId);
     if (download instanceof FileService.Download.Redirect redirect) {
@@ -263,6 +268,10 @@ public class FileResource {
   @APIResponse(
       responseCode = "404",
       description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused to delete the object; the file is kept",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public DeleteResponse delete(@PathParam("file_id") String fileId) {
     files.delete(caller.organizationId(), fileId);
@@ -301,6 +310,10 @@ public class FileResource {
   @APIResponse(
       responseCode = "413",
       description = "invalid_file_size: over 512 MB",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused the object; nothing was registered",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse upload(
       @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) {
@@ -346,6 +359,10 @@ public class FileResource {
   @APIResponse(
       responseCode = "413",
       description = "invalid_file_size: over 512 MB once decoded",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused the object; nothing was registered",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse uploadBase64(
       @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) throws IOException {
