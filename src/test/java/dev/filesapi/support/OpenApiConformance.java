@@ -51,6 +51,9 @@ public final class OpenApiConformance implements Filter {
   /** What the HTTP codec answers, without a body, before any application code (README). */
   private static final Set<Integer> CODEC_REFUSALS = Set.of(400, 414, 431);
 
+  /** What a path or method the document does not describe may be answered (see {@link #find}). */
+  private static final Set<Integer> UNROUTED = Set.of(400, 404, 405, 413, 415);
+
   private final tools.jackson.databind.JsonNode document;
   private final SchemaRegistry registry;
   private final List<Template> templates = new ArrayList<>();
@@ -226,7 +229,7 @@ public final class OpenApiConformance implements Filter {
   private List<String> find(
       String method, String target, int status, String contentType, byte[] body) {
     int query = target.indexOf('?');
-    String path = query < 0 ? target : target.substring(0, query);
+    String path = routed(query < 0 ? target : target.substring(0, query));
     tools.jackson.databind.JsonNode operation = operation(method, path);
     Exempt exempt =
         exemption(
@@ -236,11 +239,21 @@ public final class OpenApiConformance implements Filter {
     }
     String call = method + " " + path + " -> " + status;
     if (operation == null) {
-      // A path or method the document does not describe: 404 or 405 from the framework.
-      if (status != 404 && status != 405) {
-        return List.of(call + ": no such operation in the OpenAPI document");
+      // A path or method the document does not describe: 404 or 405 from the router, or what the
+      // service refuses before routing (a Content-Length that is not a number, a body over the
+      // limit, a Content-Type that is not a media type). Either way a problem.
+      if (!UNROUTED.contains(status)) {
+        return List.of(call + ": no such operation in the OpenAPI document " + abbreviate(body));
       }
-      return List.of();
+      if (body == null || body.length == 0) {
+        return List.of();
+      }
+      String mediaType =
+          contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+      if (!mediaType.equals("application/problem+json")) {
+        return List.of(call + ": " + mediaType + " is not a problem " + abbreviate(body));
+      }
+      return validate(call, IRI + "#/components/schemas/Problem", body);
     }
     String key = String.valueOf(status);
     tools.jackson.databind.JsonNode answer = operation.path("responses").path(key);
@@ -285,6 +298,11 @@ public final class OpenApiConformance implements Filter {
             + "/content/"
             + escape(mediaType)
             + "/schema";
+    return validate(call, location, body);
+  }
+
+  /** The body's disagreements with the schema at this location. */
+  private List<String> validate(String call, String location, byte[] body) {
     Schema schema =
         schemas.computeIfAbsent(location, l -> registry.getSchema(SchemaLocation.of(l)));
     tools.jackson.databind.JsonNode parsed;
@@ -304,6 +322,18 @@ public final class OpenApiConformance implements Filter {
     }
     found.set(found.size() - 1, found.get(found.size() - 1) + " " + abbreviate(body));
     return found;
+  }
+
+  /**
+   * The path as the router resolves it: empty segments dropped ({@code //} is {@code /}) and a
+   * trailing slash ignored, so {@code GET /v1/webhooks/} is listWebhooks and {@code POST
+   * /v1/files/uploads//abort} is POST on {@code /v1/files/uploads/abort} (a 405).
+   */
+  static String routed(String path) {
+    String collapsed = path.replaceAll("/{2,}", "/");
+    return collapsed.length() > 1 && collapsed.endsWith("/")
+        ? collapsed.substring(0, collapsed.length() - 1)
+        : collapsed;
   }
 
   private tools.jackson.databind.JsonNode operation(String method, String path) {

@@ -16,7 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +57,24 @@ class OpenApiConformanceTest {
   @AfterAll
   static void stop() {
     server.stop(0);
+  }
+
+  private String mode;
+
+  /** These tests are about failing: -Dopenapi.conformance=report or =off must not change them. */
+  @BeforeEach
+  void failOnDisagreement() {
+    mode = System.getProperty("openapi.conformance");
+    System.setProperty("openapi.conformance", "fail");
+  }
+
+  @AfterEach
+  void restoreTheMode() {
+    if (mode == null) {
+      System.clearProperty("openapi.conformance");
+    } else {
+      System.setProperty("openapi.conformance", mode);
+    }
   }
 
   private static List<String> violations(String method, String target, int status, String body) {
@@ -134,6 +154,33 @@ class OpenApiConformanceTest {
         .singleElement()
         .asString()
         .contains("no such operation");
+  }
+
+  @Test
+  void pathsAreResolvedAsTheRouterDoes() {
+    // A trailing slash is ignored and empty segments dropped: /v1/webhooks/ is listWebhooks.
+    assertThat(
+            OpenApiConformance.violations(
+                "GET",
+                "/v1/webhooks/",
+                200,
+                "application/json",
+                "{\"webhooks\":[]}".getBytes(UTF_8)))
+        .isEmpty();
+    assertThat(
+            OpenApiConformance.violations(
+                "GET", "/v1/webhooks/", 200, "application/json", "[]".getBytes(UTF_8)))
+        .singleElement()
+        .asString()
+        .contains("body does not match");
+    // POST /v1/files/uploads//abort is POST on /v1/files/uploads/abort: no such operation.
+    assertThat(violations("POST", "/v1/files/uploads//abort", 405, NOT_FOUND)).isEmpty();
+    // Refused before routing, on a path nothing describes: still a problem.
+    assertThat(violations("POST", "/v1/nowhere", 415, NOT_FOUND)).isEmpty();
+    assertThat(violations("POST", "/v1/nowhere", 415, "{\"code\":\"x\"}"))
+        .singleElement()
+        .asString()
+        .contains("body does not match");
   }
 
   @Test
