@@ -16,10 +16,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "Problem", description = "RFC 9457 problem details with a stable machine code")
 @RegisterForReflection // native image: entity of Responses the exception mappers build
 public record Problem(
-    @Schema(example = "about:blank") String type,
-    @Schema(example = "Bad Request") String title,
-    @Schema(example = "400") int status,
-    @Schema(example = "validation_failed") String code,
+    @Schema(example = "about:blank", required = true) String type,
+    @Schema(example = "Bad Request", required = true) String title,
+    @Schema(example = "400", required = true) int status,
+    @Schema(example = "validation_failed", required = true) String code,
     @Schema(example = "num_bytes must be between 1 and 250000000000") String detail,
     @Schema(
             description =

@@ -18,9 +18,10 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  *
  * <p>It also adds to each operation the error answers any operation of its kind can give, where the
  * resource did not describe them itself, so the document lists every status the service really
- * answers (the suite checks every response against it): a malformed request, an unacceptable {@code
+ * answers (the suite checks every response against it): a malformed request, an oversized body or a
+ * Content-Type that is not a media type (both refused before routing), an unacceptable {@code
  * Accept}, unexpected failures and unavailable dependencies everywhere; unknown ids where the path
- * has one; oversized and mistyped bodies where the operation takes one.
+ * has one.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
@@ -28,7 +29,6 @@ public class ProblemResponsesFilter implements OASFilter {
 
   // Ordered maps: the document must come out the same on every build (it is snapshotted).
   private static final Map<String, String> EVERY_OPERATION = new LinkedHashMap<>();
-  private static final Map<String, String> WITH_A_BODY = new LinkedHashMap<>();
 
   static {
     EVERY_OPERATION.put(
@@ -40,9 +40,18 @@ public class ProblemResponsesFilter implements OASFilter {
         "503",
         "database_unavailable or storage_unavailable: a dependency is down or did not answer in"
             + " time; Retry-After is set");
-    WITH_A_BODY.put(
-        "413", "payload_too_large (a JSON body) or invalid_file_size (a simple upload)");
-    WITH_A_BODY.put("415", "unsupported_media_type: not the body type this operation takes");
+    // The body limit is checked before the request is routed, so a body over it is refused on
+    // every operation, including those that take none.
+    EVERY_OPERATION.put(
+        "413",
+        "payload_too_large: a request body over files.http.max-json-body-size (on any operation:"
+            + " the limit is checked before routing); invalid_file_size: a simple upload over 512"
+            + " MB");
+    // Likewise a Content-Type that is not a media type is refused before routing.
+    EVERY_OPERATION.put(
+        "415",
+        "unsupported_media_type: a Content-Type header that is not a media type (on any"
+            + " operation: checked before routing), or not the body type this operation takes");
   }
 
   @Override
@@ -68,9 +77,6 @@ public class ProblemResponsesFilter implements OASFilter {
             && operation.getParameters().stream().anyMatch(p -> p.getIn() == Parameter.In.PATH);
     if (pathParameter) {
       addIfMissing(responses, "404", "not_found: no such resource in the caller's organization");
-    }
-    if (operation.getRequestBody() != null) {
-      WITH_A_BODY.forEach((status, description) -> addIfMissing(responses, status, description));
     }
     return operation;
   }

@@ -235,6 +235,11 @@ public class FileResource {
       responseCode = "404",
       description = "not_found",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description =
+          "storage_rejected: the store refused to give the bytes (files.download.mode=stream)",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Response download(@PathParam("file_id") String fileId) {
     FileService.Download download = files.download(caller.organizationId(), fileId);
     if (download instanceof FileService.Download.Redirect redirect) {
@@ -263,6 +268,10 @@ public class FileResource {
   @APIResponse(
       responseCode = "404",
       description = "not_found",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused to delete the object; the file is kept",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public DeleteResponse delete(@PathParam("file_id") String fileId) {
     files.delete(caller.organizationId(), fileId);
@@ -319,6 +328,10 @@ public class FileResource {
           "hook_unavailable: an operator's hook could not be asked (nothing is registered);"
               + " database_unavailable or storage_unavailable: a dependency is down or did not"
               + " answer in time. Retry-After is set",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused the object; nothing was registered",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse upload(
       @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) {
@@ -382,6 +395,10 @@ public class FileResource {
           "hook_unavailable: an operator's hook could not be asked (nothing is registered);"
               + " database_unavailable or storage_unavailable: a dependency is down or did not"
               + " answer in time. Retry-After is set",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
+      responseCode = "502",
+      description = "storage_rejected: the store refused the object; nothing was registered",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse uploadBase64(
       @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) throws IOException {

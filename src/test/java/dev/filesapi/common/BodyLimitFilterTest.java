@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.OpenApiConformance;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -79,8 +80,17 @@ class BodyLimitFilterTest {
 
       assertThat(answer).startsWith("HTTP/1.1 413");
       assertThat(answer.toLowerCase()).contains("content-type: application/problem+json");
-      JsonNode problem =
-          new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+      String body = answer.substring(head.length() + 4);
+      String contentType =
+          head.lines()
+              .filter(line -> line.toLowerCase().startsWith("content-type:"))
+              .map(line -> line.substring("content-type:".length()).trim())
+              .findFirst()
+              .orElse(null);
+      OpenApiConformance.check(
+          "POST", path, 413, contentType, body.getBytes(StandardCharsets.UTF_8));
+      JsonNode problem = new ObjectMapper().readTree(body);
       assertThat(problem.path("code").asText()).isEqualTo(code);
       assertThat(problem.path("status").asInt()).isEqualTo(413);
       assertThat(problem.path("errors")).hasSize(1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.OpenApiConformance;
 import dev.filesapi.support.Tenants;
 import dev.filesapi.upload.Upload;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -1754,6 +1755,8 @@ class HostileInputTest {
       writer.start();
       Res res = read(new BufferedInputStream(socket.getInputStream()));
       writer.join(60_000);
+      OpenApiConformance.check(
+          req.method, req.path, res.status, res.header("Content-Type"), res.body);
       return res;
     } catch (IOException e) {
       throw new UncheckedIOException("request " + display(req.method + " " + req.path), e);

@@ -21,6 +21,7 @@ import dev.filesapi.client.model.Problem;
 import dev.filesapi.client.model.RegisteredFile;
 import dev.filesapi.client.model.SimpleUploadResponse;
 import dev.filesapi.support.Api;
+import dev.filesapi.support.ConformingHttpClient;
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -61,6 +62,8 @@ class OpenApiGeneratedClientTest {
   @BeforeEach
   void client() {
     ApiClient client = new ApiClient();
+    client.setHttpClientBuilder(
+        ConformingHttpClient.builder(ApiClient.createDefaultHttpClientBuilder()));
     client.updateBaseUri("http://localhost:" + root.getPort());
     client.setRequestInterceptor(
         request -> request.header("Authorization", "Bearer " + FilesTestResource.API_KEY));

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.restassured.config.EncoderConfig.encoderConfig;
 import static io.restassured.config.RedirectConfig.redirectConfig;
 
+import dev.filesapi.support.ConformingHttpClient;
 import io.restassured.RestAssured;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.path.json.JsonPath;
@@ -52,7 +53,8 @@ final class SourceClient {
   static final int NUM_RETRIES = 3;
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+      ConformingHttpClient.wrap(
+          HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build());
 
   /** What the requests library adds to every request it sends. */
   private static final Map<String, String> REQUESTS_HEADERS =

@@ -2,6 +2,7 @@ package dev.filesapi.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.ConformingHttpClient;
 import dev.filesapi.support.FilesTestResource;
 import dev.filesapi.support.Tenants;
 import io.quarkus.test.common.WithTestResource;
@@ -46,10 +47,11 @@ class FileTotalsTest {
   private static final int NAMES_PER_WORKER = 3;
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+      ConformingHttpClient.wrap(
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build());
 
   @Inject DataSource dataSource;
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
+import dev.filesapi.support.ConformingHttpClient;
 import dev.filesapi.support.PackagedApp;
 import dev.filesapi.tenancy.ApiKeys;
 import java.io.IOException;
@@ -81,7 +82,8 @@ class PackagedListingIT {
       """;
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      ConformingHttpClient.wrap(
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static EmbeddedDatabase database;

@@ -63,4 +63,14 @@ class PackagedOperationsIT {
         .body(containsString("Files API"))
         .body(containsString("/v1/files/uploads/initiate"));
   }
+
+  @Test
+  void openApiStatesTheProjectsTermsByDefault() {
+    given()
+        .get("/q/openapi?format=json")
+        .then()
+        .statusCode(200)
+        .body("info.license.name", equalTo("Proprietary"))
+        .body("info.license.identifier", equalTo("LicenseRef-Proprietary"));
+  }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
+import dev.filesapi.support.ConformingHttpClient;
 import dev.filesapi.support.PackagedApp;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -39,7 +40,8 @@ class PackagedShutdownIT {
   private static final String API_KEY = "fk_live_shutdown" + "0".repeat(32);
   private static final String BUCKET = "shutdown";
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      ConformingHttpClient.wrap(
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final CountDownLatch COMPLETE_ARRIVED = new CountDownLatch(1);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
+import dev.filesapi.support.ConformingHttpClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -40,7 +41,8 @@ class ReplicasIT {
   private static final String API_KEY = "fk_live_replicas000000000000000000000000000000";
   private static final String BUCKET = "replicas";
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      ConformingHttpClient.wrap(
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static EmbeddedDatabase database;

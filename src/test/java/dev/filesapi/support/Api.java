@@ -16,7 +16,7 @@ import java.util.Map;
 
 /** Small helpers for calling the API as a client would. */
 public final class Api {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP = ConformingHttpClient.wrap(HttpClient.newHttpClient());
 
   private Api() {}
 

@@ -13,6 +13,7 @@ import static dev.filesapi.upload.UploadTestSupport.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;
+import dev.filesapi.support.ConformingHttpClient;
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -72,7 +73,8 @@ class AbortErrorsTest {
             .build();
     assertThat(request.headers().firstValue("Content-Type")).isEmpty();
     HttpResponse<String> response =
-        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        ConformingHttpClient.wrap(HttpClient.newHttpClient())
+            .send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.body()).isEmpty();
     assertThat(view(uploadId).getString("status")).isEqualTo("aborted");

@@ -4,6 +4,7 @@ import static dev.filesapi.upload.UploadTestSupport.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;
+import dev.filesapi.support.ConformingHttpClient;
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.RestAssured;
@@ -35,10 +36,11 @@ import org.jclouds.blobstore.options.ListContainerOptions;
  */
 final class RaceSupport {
   private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+      ConformingHttpClient.wrap(
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build());
 
   private RaceSupport() {}
 
