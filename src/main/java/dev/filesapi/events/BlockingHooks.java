@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Ids;
+import dev.filesapi.tenancy.Caller;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -63,6 +66,7 @@ public class BlockingHooks {
   @JsonPropertyOrder({
     "type",
     "organization_id",
+    "api_key_id",
     "upload",
     "download_url",
     "download_url_expires_at"
@@ -70,6 +74,7 @@ public class BlockingHooks {
   record HookRequest(
       String type,
       String organizationId,
+      String apiKeyId,
       HookUpload upload,
       URI downloadUrl,
       Instant downloadUrlExpiresAt) {}
@@ -105,7 +110,7 @@ public class BlockingHooks {
     return ask(
         "pre-initiate",
         config.preInitiateUrl().get(),
-        new HookRequest("hook.pre_initiate", organizationId, upload, null, null),
+        new HookRequest("hook.pre_initiate", organizationId, callerKeyId(), upload, null, null),
         "retry later");
   }
 
@@ -131,10 +136,23 @@ public class BlockingHooks {
         new HookRequest(
             "hook.pre_complete",
             organizationId,
+            callerKeyId(),
             upload,
             downloadUrl.apply(config.downloadUrlTtl()),
             expires),
         "the file was not registered and the upload has failed: upload it again later");
+  }
+
+  /**
+   * The id of the API key of the request being served, or null outside one (the janitor's repair of
+   * an interrupted complete asks pre-complete on its own).
+   */
+  private static String callerKeyId() {
+    ArcContainer container = Arc.container();
+    if (container == null || !container.requestContext().isActive()) {
+      return null;
+    }
+    return container.instance(Caller.class).get().keyIdIfKnown().orElse(null);
   }
 
   /** What an answer (or its absence) means; pure. */

@@ -24,7 +24,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class ApiKeyFilter {
   private static final String BEARER = "bearer ";
   private static final String ACTIVE_KEY =
-      "select organization_id from api_key where key_hash = ? and revoked_at is null";
+      "select organization_id, id from api_key where key_hash = ? and revoked_at is null";
 
   @Inject Caller caller;
   @Inject DataSource dataSource;
@@ -46,18 +46,21 @@ public class ApiKeyFilter {
     }
     String key = header.substring(BEARER.length()).trim();
     String hash = ApiKeys.hash(key);
-    String organizationId =
-        organizationOfActiveKey(hash).orElseThrow(() -> unauthorized("Unknown or revoked API key"));
-    caller.authenticate(organizationId);
+    String[] organizationAndKey =
+        activeKey(hash).orElseThrow(() -> unauthorized("Unknown or revoked API key"));
+    caller.authenticate(organizationAndKey[0], organizationAndKey[1]);
     return Optional.empty();
   }
 
-  private Optional<String> organizationOfActiveKey(String keyHash) {
+  /** The organization and the id of an active key. */
+  private Optional<String[]> activeKey(String keyHash) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(ACTIVE_KEY)) {
       statement.setString(1, keyHash);
       try (ResultSet row = statement.executeQuery()) {
-        return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+        return row.next()
+            ? Optional.of(new String[] {row.getString(1), row.getString(2)})
+            : Optional.empty();
       }
     } catch (SQLException e) {
       throw DatabaseOutage.translate("looking up the API key", e);

@@ -2,13 +2,20 @@ package dev.filesapi.tenancy;
 
 import jakarta.enterprise.context.RequestScoped;
 
-/** The organization the current request acts for, set by {@link ApiKeyFilter}. */
+/** The organization the current request acts for and its key, set by {@link ApiKeyFilter}. */
 @RequestScoped
 public class Caller {
   private String organizationId;
+  private String keyId;
 
-  void authenticate(String organizationId) {
+  void authenticate(String organizationId, String keyId) {
     this.organizationId = organizationId;
+    this.keyId = keyId;
+  }
+
+  /** The id of the API key this request was authenticated by ({@code key_…}), when it was. */
+  public java.util.Optional<String> keyIdIfKnown() {
+    return java.util.Optional.ofNullable(keyId);
   }
 
   /** The organization, when this request was authenticated by an API key. */

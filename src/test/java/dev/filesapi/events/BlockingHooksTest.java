@@ -80,6 +80,9 @@ class BlockingHooksTest {
     assertThat(asked.signatureValid()).isTrue();
     assertThat(asked.type()).isEqualTo("hook.pre_initiate");
     assertThat(asked.json().path("organization_id").asText()).isEqualTo(organizationId);
+    // The id of the caller's key, as the admin API names it, and never the key itself.
+    assertThat(asked.json().path("api_key_id").asText()).isEqualTo(Tenants.keyIdOf(key));
+    assertThat(asked.body()).doesNotContain(key);
     assertThat(asked.json().path("upload").path("file_name").asText()).isEqualTo("refused.bin");
     assertThat(asked.json().path("upload").path("num_bytes").asLong()).isEqualTo(100);
     as(key)

@@ -20,12 +20,20 @@ public final class Tenants {
 
   /** The organization an active API key belongs to. */
   public static String organizationOf(String apiKey) {
+    return activeKey(apiKey).organizationId;
+  }
+
+  /** The id ({@code key_…}) of an active API key. */
+  public static String keyIdOf(String apiKey) {
+    return activeKey(apiKey).id;
+  }
+
+  private static ApiKey activeKey(String apiKey) {
     return QuarkusTransaction.requiringNew()
         .call(
             () ->
                 ApiKey.<ApiKey>find("keyHash = ?1 and revokedAt is null", ApiKeys.hash(apiKey))
                     .firstResultOptional()
-                    .orElseThrow()
-                    .organizationId);
+                    .orElseThrow());
   }
 }
