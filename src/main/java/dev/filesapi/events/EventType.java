@@ -17,9 +17,12 @@ public enum EventType {
   /** Sent by {@code POST /webhooks/{id}/test} to that endpoint only; not subscribable. */
   WEBHOOK_TEST;
 
+  // Computed once: every outbox write asks for it.
+  private final String wireName = name().toLowerCase(Locale.ROOT).replaceFirst("_", ".");
+
   /** {@code upload.completed}, … */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT).replaceFirst("_", ".");
+    return wireName;
   }
 
   /** The types an endpoint can subscribe to: all but {@code webhook.test}. */

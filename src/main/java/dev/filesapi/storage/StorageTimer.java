@@ -3,6 +3,8 @@ package dev.filesapi.storage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -13,6 +15,8 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class StorageTimer {
   private final MeterRegistry registry;
+  // One timer per backend and operation, looked up instead of built and registered per call.
+  private final Map<String, Map<String, Timer>> timers = new ConcurrentHashMap<>();
 
   StorageTimer(MeterRegistry registry) {
     this.registry = registry;
@@ -27,10 +31,15 @@ public class StorageTimer {
   }
 
   private Timer timer(String backend, String operation) {
-    return Timer.builder("files.storage.call")
-        .description("Calls to the object store made by the service, by operation")
-        .tag("operation", operation)
-        .tag("backend", backend)
-        .register(registry);
+    return timers
+        .computeIfAbsent(backend, b -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            operation,
+            o ->
+                Timer.builder("files.storage.call")
+                    .description("Calls to the object store made by the service, by operation")
+                    .tag("operation", o)
+                    .tag("backend", backend)
+                    .register(registry));
   }
 }

@@ -22,11 +22,14 @@ public class Quotas {
   }
 
   public Limits of(Organization organization) {
+    return of(organization.maxInProgressUploads, organization.maxFileBytes);
+  }
+
+  /** Limits from an organization's own settings (null: the deployment default). */
+  public Limits of(Integer maxInProgressUploads, Long maxFileBytes) {
     return new Limits(
-        organization.maxInProgressUploads != null
-            ? organization.maxInProgressUploads
-            : defaults.maxInProgressUploads(),
-        organization.maxFileBytes != null ? organization.maxFileBytes : defaults.maxFileBytes());
+        maxInProgressUploads != null ? maxInProgressUploads : defaults.maxInProgressUploads(),
+        maxFileBytes != null ? maxFileBytes : defaults.maxFileBytes());
   }
 
   public static void requireFileSize(Limits limits, long numBytes) {

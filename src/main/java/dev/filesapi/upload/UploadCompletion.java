@@ -23,7 +23,9 @@ import dev.filesapi.storage.StorageTimer;
 import dev.filesapi.storage.StorageUnavailableException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -51,6 +53,7 @@ public class UploadCompletion {
   private final UploadStates states;
   private final StorageTimer timer;
   private final BlockingHooks hooks;
+  private final EntityManager em;
 
   UploadCompletion(
       StorageBackend storage,
@@ -59,7 +62,8 @@ public class UploadCompletion {
       UploadEvents events,
       UploadStates states,
       StorageTimer timer,
-      BlockingHooks hooks) {
+      BlockingHooks hooks,
+      EntityManager em) {
     this.storage = storage;
     this.parts = parts;
     this.files = files;
@@ -67,6 +71,7 @@ public class UploadCompletion {
     this.states = states;
     this.timer = timer;
     this.hooks = hooks;
+    this.em = em;
   }
 
   /** What the first phase of complete decided. */
@@ -286,14 +291,28 @@ public class UploadCompletion {
   }
 
   private FileService.Registration finishComplete(
-      Upload detached, Optional<String> crc32c, boolean checkpointed) {
-    Upload upload = Upload.findById(detached.id, LockModeType.PESSIMISTIC_WRITE);
-    if (upload.status != UploadStatus.COMPLETING) {
-      throw ApiException.conflict(
-          "upload_not_in_progress", "The upload is " + upload.status.wireName());
+      Upload upload, Optional<String> crc32c, boolean checkpointed) {
+    // One statement moves completing → completed under the row's lock, instead of loading the
+    // entity (locked) to change two columns; the version moves as Hibernate would move it.
+    Instant now = states.now();
+    int changed =
+        em.createNativeQuery(
+                "update upload set status = 'completed', updated_at = ?1, completed_at = ?1,"
+                    + " version = version + 1 where id = ?2 and status = 'completing'")
+            .setParameter(1, now)
+            .setParameter(2, upload.id)
+            .executeUpdate();
+    if (changed == 0) {
+      String status =
+          (String)
+              em.createNativeQuery("select status from upload where id = ?1")
+                  .setParameter(1, upload.id)
+                  .getSingleResult();
+      throw ApiException.conflict("upload_not_in_progress", "The upload is " + status);
     }
-    states.transition(upload, UploadStatus.COMPLETED);
-    upload.completedAt = upload.updatedAt;
+    states.transitioned(upload, UploadStatus.COMPLETED, now);
+    upload.completedAt = now;
+    upload.version++;
     if (checkpointed) {
       parts.deleteAll(upload.id);
     }

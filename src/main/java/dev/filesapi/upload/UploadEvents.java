@@ -9,6 +9,8 @@ import dev.filesapi.file.StoredFile;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,6 +25,9 @@ public class UploadEvents {
 
   private final MeterRegistry registry;
   private final Events outbox;
+  private final Map<String, Map<String, Counter>> uploads = new ConcurrentHashMap<>();
+  private final Map<String, Counter> completedBytes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> presigned = new ConcurrentHashMap<>();
 
   UploadEvents(MeterRegistry registry, Events outbox) {
     this.registry = registry;
@@ -89,28 +94,47 @@ public class UploadEvents {
     }
     String event =
         from == null ? "initiated" : to == UploadStatus.IN_PROGRESS ? "reopened" : to.wireName();
-    Counter.builder("files.uploads")
-        .description(
-            "Upload state changes: initiated, completing, completed, aborted, expired, failed")
-        .tag("event", event)
-        .tag("backend", upload.backend)
-        .register(registry)
-        .increment();
+    uploadCounter(event, upload.backend).increment();
     if (to == UploadStatus.COMPLETED) {
-      Counter.builder("files.uploads.completed.bytes")
-          .description("Bytes of completed uploads")
-          .baseUnit("bytes")
-          .tag("backend", upload.backend)
-          .register(registry)
+      completedBytes
+          .computeIfAbsent(upload.backend, this::completedBytesCounter)
           .increment(upload.numBytes);
     }
   }
 
   void partsPresigned(String backend, int count) {
-    Counter.builder("files.parts.presigned")
+    presigned.computeIfAbsent(backend, this::presignedCounter).increment(count);
+  }
+
+  // Meters are looked up once per tag set, not built and registered on every state change.
+
+  private Counter uploadCounter(String event, String backend) {
+    return uploads
+        .computeIfAbsent(backend, b -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            event,
+            e ->
+                Counter.builder("files.uploads")
+                    .description(
+                        "Upload state changes: initiated, completing, completed, aborted, expired,"
+                            + " failed")
+                    .tag("event", e)
+                    .tag("backend", backend)
+                    .register(registry));
+  }
+
+  private Counter completedBytesCounter(String backend) {
+    return Counter.builder("files.uploads.completed.bytes")
+        .description("Bytes of completed uploads")
+        .baseUnit("bytes")
+        .tag("backend", backend)
+        .register(registry);
+  }
+
+  private Counter presignedCounter(String backend) {
+    return Counter.builder("files.parts.presigned")
         .description("Part URLs presigned")
         .tag("backend", backend)
-        .register(registry)
-        .increment(count);
+        .register(registry);
   }
 }

@@ -112,7 +112,8 @@ public class UploadInitiation {
 
   /** One read-only transaction: limits, the upload to resume, the fail-fast quota check. */
   private Admission admit(String organizationId, InitiateRequest request, PartPlan plan) {
-    Quotas.Limits limits = quotas.of(organizationId);
+    LimitsAndCount read = limitsAndCount(organizationId);
+    Quotas.Limits limits = read.limits();
     Quotas.requireFileSize(limits, plan.numBytes());
     if (request.resume()) {
       Optional<Upload> existing = findResumable(organizationId, request.filename());
@@ -121,8 +122,36 @@ public class UploadInitiation {
       }
     }
     // Fail fast before touching the store; persistUnlessResumable checks again under a lock.
-    Quotas.requireUploadSlot(limits, countInProgress(organizationId));
+    Quotas.requireUploadSlot(limits, read.inProgress());
     return new Admission(limits, Optional.empty());
+  }
+
+  private record LimitsAndCount(Quotas.Limits limits, long inProgress) {}
+
+  /**
+   * The organization's limits and its in-progress uploads in one statement (no entity): the count
+   * is the same index-only scan as {@link #countInProgress}'s.
+   */
+  private LimitsAndCount limitsAndCount(String organizationId) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "select o.max_in_progress_uploads, o.max_file_bytes,"
+                    + " (select count(*) from upload u where u.organization_id = o.id"
+                    + " and u.status = 'in_progress')"
+                    + " from organization o where o.id = ?1")
+            .setParameter(1, organizationId)
+            .getResultList();
+    if (rows.isEmpty()) {
+      // Not expected for an authenticated caller: the entity path as before.
+      return new LimitsAndCount(quotas.of(organizationId), countInProgress(organizationId));
+    }
+    Object[] row = rows.get(0);
+    Quotas.Limits limits =
+        quotas.of(
+            row[0] == null ? null : ((Number) row[0]).intValue(),
+            row[1] == null ? null : ((Number) row[1]).longValue());
+    return new LimitsAndCount(limits, ((Number) row[2]).longValue());
   }
 
   private Upload newUpload(String organizationId, InitiateRequest request, PartPlan plan) {

@@ -34,6 +34,18 @@ public class UploadStates {
     events.announce(upload, from, to);
   }
 
+  /**
+   * Tells {@link UploadEvents} of a state change the caller already wrote in SQL, and brings the
+   * (unmanaged) upload to it.
+   */
+  void transitioned(Upload upload, UploadStatus to, Instant at) {
+    UploadStatus from = upload.status;
+    upload.status = to;
+    upload.updatedAt = at;
+    events.transitioned(upload, from, to);
+    events.announce(upload, from, to);
+  }
+
   /** The clock at the database's precision. */
   Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
