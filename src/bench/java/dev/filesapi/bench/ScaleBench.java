@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -40,7 +39,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * {@code bench/run.sh --scale=N}: the reads of issue 18 against one organization holding N files
@@ -968,17 +966,14 @@ public final class ScaleBench {
         ServiceProcess.start(
             jar,
             serviceJvm,
-            List.of(
-                "-Dfiles.embedded=false",
-                "-Dquarkus.datasource.jdbc.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                "-Dquarkus.datasource.username=postgres",
-                "-Dquarkus.datasource.password=postgres",
-                "-Dfiles.storage.bucket=" + BUCKET,
-                "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
-                "-Dquarkus.s3.path-style-access=true",
-                "-Dquarkus.s3.aws.credentials.type=static",
-                "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
-                "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET),
+            ServiceProcess.externalSettings(
+                postgres.getJdbcUrl("postgres", "postgres"),
+                "postgres",
+                "postgres",
+                store.endpoint(),
+                BUCKET,
+                ACCESS,
+                SECRET),
             API_KEY,
             Path.of("target/bench/scale-service.log"));
     base = service.base();
@@ -998,9 +993,7 @@ public final class ScaleBench {
         postgres.close();
       }
       if (work != null) {
-        try (Stream<Path> paths = Files.walk(work)) {
-          paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        ServiceProcess.deleteTree(work);
       }
     } catch (Exception e) {
       log("clean-up failed: %s", e);

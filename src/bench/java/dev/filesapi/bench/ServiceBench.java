@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -714,26 +713,31 @@ public final class ServiceBench {
         ServiceProcess.start(
             jar,
             serviceJvmOptions,
-            List.of(
-                "-Dfiles.embedded=false",
-                "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
-                "-Dquarkus.datasource.username=" + database.username(),
-                "-Dquarkus.datasource.password=" + database.password(),
-                "-Dfiles.storage.bucket=" + BUCKET,
-                // Hundreds of 250 GB uploads stay in progress: the default quotas would refuse
-                // them.
-                "-Dfiles.quota.max-in-progress-uploads=1000000",
-                "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
-                "-Dquarkus.s3.path-style-access=true",
-                "-Dquarkus.s3.aws.credentials.type=static",
-                "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
-                "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET),
+            withQuota(
+                ServiceProcess.externalSettings(
+                    database.jdbcUrl(),
+                    database.username(),
+                    database.password(),
+                    store.endpoint(),
+                    BUCKET,
+                    ACCESS,
+                    SECRET)),
             API_KEY,
             Path.of("target/bench/service.log"));
     base = service.base();
     servicePid = service.pid();
     results.put("service_command_jvm_options", String.join(" ", serviceJvmOptions));
     results.put("service_log", service.log().toString());
+  }
+
+  /**
+   * Hundreds of 250 GB uploads stay in progress, and round trips run by the thousand: the default
+   * quota would refuse them.
+   */
+  static List<String> withQuota(List<String> settings) {
+    List<String> all = new ArrayList<>(settings);
+    all.add("-Dfiles.quota.max-in-progress-uploads=1000000");
+    return all;
   }
 
   private void stop() {
@@ -748,9 +752,7 @@ public final class ServiceBench {
         database.close();
       }
       if (work != null) {
-        try (Stream<Path> paths = Files.walk(work)) {
-          paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        ServiceProcess.deleteTree(work);
       }
     } catch (Exception e) {
       log("clean-up failed: %s", e);
@@ -863,7 +865,7 @@ public final class ServiceBench {
   }
 
   /** utime + stime of a process, in clock ticks (1/100 s). */
-  private static long cpuTicks(long pid) throws IOException {
+  static long cpuTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

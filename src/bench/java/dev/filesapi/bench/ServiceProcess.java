@@ -114,6 +114,38 @@ final class ServiceProcess implements AutoCloseable {
     throw new IllegalStateException("the service did not become ready; see " + log);
   }
 
+  /**
+   * The settings that point the service at an external PostgreSQL and an S3-compatible store with
+   * static credentials (path-style), the embedded default off.
+   */
+  static List<String> externalSettings(
+      String jdbcUrl,
+      String username,
+      String password,
+      String storeEndpoint,
+      String bucket,
+      String accessKey,
+      String secretKey) {
+    return List.of(
+        "-Dfiles.embedded=false",
+        "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
+        "-Dquarkus.datasource.username=" + username,
+        "-Dquarkus.datasource.password=" + password,
+        "-Dfiles.storage.bucket=" + bucket,
+        "-Dquarkus.s3.endpoint-override=" + storeEndpoint,
+        "-Dquarkus.s3.path-style-access=true",
+        "-Dquarkus.s3.aws.credentials.type=static",
+        "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + accessKey,
+        "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + secretKey);
+  }
+
+  /** Deletes a benchmark's working directory and everything in it. */
+  static void deleteTree(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
   /** {@code http://127.0.0.1:PORT} */
   String base() {
     return base;

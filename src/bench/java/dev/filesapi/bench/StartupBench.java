@@ -1,5 +1,6 @@
 package dev.filesapi.bench;
 
+import static dev.filesapi.bench.ServiceBench.cpuTicks;
 import static dev.filesapi.bench.ServiceBench.log;
 import static dev.filesapi.bench.ServiceBench.percentile;
 import static dev.filesapi.bench.ServiceBench.round;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,7 +35,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Start, warm-up and footprint of the packaged service (issue 20), against an external PostgreSQL
@@ -381,40 +380,13 @@ public final class StartupBench {
     send(get("/v1/files/download/" + enc(name)), 302);
     // Simple uploads: form and base64.
     String simple = name("train-simple-" + round);
-    String boundary = "----train" + round;
-    String form =
-        "--"
-            + boundary
-            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-            + simple
-            + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            + "x".repeat(2048)
-            + "\r\n--"
-            + boundary
-            + "--\r\n";
+    send(form("/v1/files", simple, "application/octet-stream", "x".repeat(2048)), 200);
     send(
-        HttpRequest.newBuilder(URI.create(base + "/v1/files"))
-            .header("Authorization", "Bearer " + API_KEY)
-            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .POST(HttpRequest.BodyPublishers.ofString(form))
-            .build(),
-        200);
-    String b64 =
-        "--"
-            + boundary
-            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-            + simple
-            + ".b64\"\r\nContent-Type: text/plain\r\n\r\n"
-            + Base64.getEncoder().encodeToString(smallContent)
-            + "\r\n--"
-            + boundary
-            + "--\r\n";
-    send(
-        HttpRequest.newBuilder(URI.create(base + "/v1/files/base64"))
-            .header("Authorization", "Bearer " + API_KEY)
-            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .POST(HttpRequest.BodyPublishers.ofString(b64))
-            .build(),
+        form(
+            "/v1/files/base64",
+            simple + ".b64",
+            "text/plain",
+            Base64.getEncoder().encodeToString(smallContent)),
         200);
     send(delete("/v1/files/delete/" + enc(simple)), 200);
     // Webhooks: an endpoint (refused: a private address) and the list.
@@ -514,18 +486,15 @@ public final class StartupBench {
         java,
         jar,
         options,
-        List.of(
-            "-Dfiles.embedded=false",
-            "-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl(),
-            "-Dquarkus.datasource.username=" + database.username(),
-            "-Dquarkus.datasource.password=" + database.password(),
-            "-Dfiles.storage.bucket=" + BUCKET,
-            "-Dfiles.quota.max-in-progress-uploads=1000000",
-            "-Dquarkus.s3.endpoint-override=" + store.endpoint(),
-            "-Dquarkus.s3.path-style-access=true",
-            "-Dquarkus.s3.aws.credentials.type=static",
-            "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + ACCESS,
-            "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + SECRET),
+        ServiceBench.withQuota(
+            ServiceProcess.externalSettings(
+                database.jdbcUrl(),
+                database.username(),
+                database.password(),
+                store.endpoint(),
+                BUCKET,
+                ACCESS,
+                SECRET)),
         API_KEY,
         Path.of("target/bench/startup-" + tag + ".log"));
   }
@@ -539,9 +508,7 @@ public final class StartupBench {
         database.close();
       }
       if (work != null) {
-        try (Stream<Path> paths = Files.walk(work)) {
-          paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        ServiceProcess.deleteTree(work);
       }
     } catch (Exception e) {
       log("clean-up failed: %s", e);
@@ -573,6 +540,28 @@ public final class StartupBench {
         .header("Authorization", "Bearer " + API_KEY)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+  }
+
+  /** A simple upload: a form with one file part. */
+  private HttpRequest form(String path, String filename, String contentType, String content) {
+    String boundary = "----startup-bench";
+    String body =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+            + filename
+            + "\"\r\nContent-Type: "
+            + contentType
+            + "\r\n\r\n"
+            + content
+            + "\r\n--"
+            + boundary
+            + "--\r\n";
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + API_KEY)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
   }
 
@@ -630,13 +619,6 @@ public final class StartupBench {
   }
 
   // ---- /proc ----
-
-  /** utime + stime of a process, in clock ticks (1/100 s). */
-  private static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-  }
 
   private static long kb(long pid, String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
