@@ -1,0 +1,158 @@
+package dev.filesapi.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.tenancy.ApiKeys;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 26: a pool of 2 connections and 50 concurrent requests that each need one. Two requests
+ * hold both connections (blocked on the find-or-create's advisory lock, which the test holds); the
+ * other 48 answer 503 database_unavailable with Retry-After within the acquisition timeout instead
+ * of waiting, and once the lock is released the two finish with 200.
+ */
+@QuarkusTest
+@TestProfile(PoolExhaustionTest.PoolOfTwo.class)
+@WithTestResource(FilesTestResource.class)
+class PoolExhaustionTest {
+  private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Generous: the machine is shared; the point is "bounded", not "fast". */
+  private static final Duration SLACK = Duration.ofSeconds(10);
+
+  public static class PoolOfTwo implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "quarkus.datasource.jdbc.max-size",
+          "2",
+          "quarkus.datasource.jdbc.acquisition-timeout",
+          ACQUISITION_TIMEOUT.toSeconds() + "S");
+    }
+  }
+
+  @TestHTTPResource("/")
+  URI base;
+
+  @Test
+  void fiftyRequestsOnTwoConnectionsAnswer503InBoundedTimeNeverHang() throws Exception {
+    ServiceCalls service = new ServiceCalls(base, FilesTestResource.API_KEY);
+    // The organization's id, for the lock's name; the first initiate also warms the service up.
+    service.initiate("warm-up-" + UUID.randomUUID(), 1000, false);
+    String name = "exhausted-" + UUID.randomUUID();
+    String body =
+        ServiceCalls.JSON.writeValueAsString(
+            Map.of(
+                "filename",
+                name,
+                "file_type",
+                "application/octet-stream",
+                "num_bytes",
+                1000,
+                "resume_if_started",
+                true));
+    ExecutorService clients = Executors.newFixedThreadPool(50);
+    try (Connection holder = connect()) {
+      holder.setAutoCommit(false);
+      // The very lock UploadInitiation takes (AdvisoryLocks: scope, organization, name).
+      try (PreparedStatement lock =
+          holder.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+        lock.setString(1, "upload\u001f" + organizationId(holder) + "\u001f" + name);
+        lock.execute();
+      }
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Timed>> answers = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        answers.add(
+            clients.submit(
+                () -> {
+                  start.await();
+                  long began = System.nanoTime();
+                  HttpResponse<String> response =
+                      service.send(
+                          "POST", "/v1/files/uploads/initiate", body, Duration.ofSeconds(120));
+                  return new Timed(response, Duration.ofNanos(System.nanoTime() - began));
+                }));
+      }
+      start.countDown();
+
+      Duration bound = ACQUISITION_TIMEOUT.plus(SLACK);
+      List<Timed> refused = new ArrayList<>();
+      List<Future<Timed>> waiting = new ArrayList<>();
+      long deadline = System.nanoTime() + bound.multipliedBy(2).toNanos();
+      while (refused.size() < 48 && System.nanoTime() < deadline) {
+        refused.clear();
+        waiting.clear();
+        for (Future<Timed> answer : answers) {
+          if (answer.isDone()) {
+            refused.add(answer.get());
+          } else {
+            waiting.add(answer);
+          }
+        }
+        Thread.sleep(50); // polling interval, not synchronisation: the deadline decides
+      }
+      assertThat(refused).as("answered while both connections were held").hasSize(48);
+      for (Timed answer : refused) {
+        assertThat(answer.response.statusCode()).as(answer.response.body()).isEqualTo(503);
+        assertThat(answer.response.body()).contains("\"database_unavailable\"");
+        assertThat(answer.response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(answer.took).isLessThan(bound);
+      }
+      holder.rollback();
+
+      for (Future<Timed> answer : waiting) {
+        Timed done = answer.get(60, TimeUnit.SECONDS);
+        assertThat(done.response.statusCode()).as(done.response.body()).isEqualTo(200);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    // And the pool serves again.
+    service.initiate(name, 1000, true);
+  }
+
+  private record Timed(HttpResponse<String> response, Duration took) {}
+
+  private static Connection connect() throws Exception {
+    var config = ConfigProvider.getConfig();
+    return DriverManager.getConnection(
+        config.getValue("quarkus.datasource.jdbc.url", String.class),
+        config.getValue("quarkus.datasource.username", String.class),
+        config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+  }
+
+  private static String organizationId(Connection connection) throws Exception {
+    try (PreparedStatement select =
+        connection.prepareStatement("select organization_id from api_key where key_hash = ?")) {
+      select.setString(1, ApiKeys.hash(FilesTestResource.API_KEY));
+      try (ResultSet row = select.executeQuery()) {
+        assertThat(row.next()).as("the test key's organization").isTrue();
+        return row.getString(1);
+      }
+    }
+  }
+}
