@@ -56,6 +56,14 @@ class PgBouncerIT {
   private static WebhookReceiver receiver;
   private static final List<PackagedApp> replicas = new ArrayList<>();
   private static final List<ServiceCalls> calls = new ArrayList<>();
+  private static final List<String> baseOptions = new ArrayList<>();
+
+  private static List<String> withKeys(String secretKey, String... more) {
+    List<String> options = new ArrayList<>(baseOptions);
+    options.add("-Dfiles.webhooks.secret-key=" + secretKey);
+    options.addAll(List.of(more));
+    return options;
+  }
 
   @BeforeAll
   static void twoReplicasBehindPgBouncer() throws Exception {
@@ -76,13 +84,15 @@ class PgBouncerIT {
     options.add("-Dfiles.webhooks.allow-http=true");
     options.add("-Dfiles.webhooks.allow-private-targets=true");
     options.add("-Dfiles.webhooks.dispatch-interval=200ms");
-    options.add("-Dfiles.webhooks.secret-key=" + SECRET_KEY);
-    options.add("-Dfiles.webhooks.previous-secret-keys=" + PREVIOUS_KEY);
     options.add("-Dfiles.upload.ttl=" + UPLOAD_TTL.toSeconds() + "s");
     options.add("-Dfiles.janitor.interval=1s");
     options.add("-Dquarkus.log.console.json.enabled=false");
+    baseOptions.addAll(options);
     for (int i = 0; i < 2; i++) {
-      replicas.add(PackagedApp.start("pgbouncer-replica-" + i + "-", options));
+      replicas.add(
+          PackagedApp.start(
+              "pgbouncer-replica-" + i + "-",
+              withKeys(SECRET_KEY, "-Dfiles.webhooks.previous-secret-keys=" + PREVIOUS_KEY)));
     }
     for (PackagedApp replica : replicas) {
       URI base;
@@ -236,11 +246,33 @@ class PgBouncerIT {
     }
   }
 
+  /**
+   * A secret sealed with the previous key (by a replica that had it as its current key) is
+   * re-sealed by the next replica that starts with the new key, through the pooler; the running
+   * replicas then deliver, signed with that secret.
+   */
   @Test
-  void webhooksAreDeliveredWithTheirSecretSealedAtRest() throws Exception {
-    JsonNode created =
-        calls.get(0).expect(201, "POST", "/v1/webhooks", Map.of("url", receiver.url()));
+  void aSecretSealedWithThePreviousKeyIsResealedAtStartAndDelivered() throws Exception {
+    JsonNode created;
+    try (PackagedApp oldKey = PackagedApp.start("pgbouncer-old-key-", withKeys(PREVIOUS_KEY))) {
+      ServiceCalls old = new ServiceCalls(oldKey.awaitReady(Duration.ofSeconds(120)), API_KEY);
+      created = old.expect(201, "POST", "/v1/webhooks", Map.of("url", receiver.url()));
+    }
     receiver.secret(created.get("secret").asText());
+    String webhookId = created.get("id").asText();
+    String sealedBefore = storedSecret(webhookId);
+    try (PackagedApp rotated =
+        PackagedApp.start(
+            "pgbouncer-rotated-",
+            withKeys(SECRET_KEY, "-Dfiles.webhooks.previous-secret-keys=" + PREVIOUS_KEY))) {
+      rotated.awaitReady(Duration.ofSeconds(120));
+      assertThat(rotated.log()).contains("1 webhook secrets sealed with key");
+    }
+    String sealedAfter = storedSecret(webhookId);
+    assertThat(sealedAfter)
+        .isNotEqualTo(sealedBefore)
+        .doesNotContain(receiver.secret().substring("whsec_".length()));
+
     String name = "hooked-" + UUID.randomUUID() + ".txt";
     HttpResponse<String> upload =
         calls
@@ -254,13 +286,16 @@ class PgBouncerIT {
             "an event naming " + name);
     assertThat(got.stream().filter(r -> r.body().contains(name)))
         .allMatch(WebhookReceiver.Received::signatureValid);
+  }
+
+  private static String storedSecret(String webhookId) throws Exception {
     try (var connection = postgres.connect(DATABASE);
         var select =
             connection.prepareStatement("select secret from webhook_endpoint where id = ?")) {
-      select.setString(1, created.get("id").asText());
+      select.setString(1, webhookId);
       try (var row = select.executeQuery()) {
         assertThat(row.next()).isTrue();
-        assertThat(row.getString(1)).doesNotContain(receiver.secret().substring("whsec_".length()));
+        return row.getString(1);
       }
     }
   }

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,26 @@ class PoolExhaustionTest {
         assertThat(answer.response.body()).contains("\"database_unavailable\"");
         assertThat(answer.response.headers().firstValue("Retry-After")).isPresent();
         assertThat(answer.took).isLessThan(bound);
+      }
+      // The two requests that got the pool's connections wait on the lock, and that is all of
+      // this service's connections: the budget is the pool's size.
+      try (Connection observer = connect();
+          PreparedStatement select =
+              observer.prepareStatement(
+                  "select count(*) filter (where l.pid is not null),"
+                      + " count(*) filter (where a.pid not in (pg_backend_pid(), ?))"
+                      + " from pg_stat_activity a left join pg_locks l"
+                      + " on l.pid = a.pid and l.locktype = 'advisory' and not l.granted"
+                      + " where a.datname = current_database() and a.backend_type = 'client backend'");
+          Statement own = holder.createStatement();
+          ResultSet pid = own.executeQuery("select pg_backend_pid()")) {
+        pid.next();
+        select.setInt(1, pid.getInt(1));
+        try (ResultSet counts = select.executeQuery()) {
+          counts.next();
+          assertThat(counts.getInt(1)).as("requests waiting on the lock").isEqualTo(2);
+          assertThat(counts.getInt(2)).as("the service's connections").isEqualTo(2);
+        }
       }
       holder.rollback();
 
