@@ -139,6 +139,16 @@ class PgBouncerIT {
     for (PackagedApp replica : replicas) {
       assertThat(replica.log()).doesNotContain("prepared statement");
     }
+    // Two pools of up to 20 connections each, yet PostgreSQL sees only PgBouncer's 3.
+    try (var connection = postgres.connect(DATABASE);
+        var statement = connection.createStatement();
+        var rows =
+            statement.executeQuery(
+                "select count(*) from pg_stat_activity where datname = current_database()"
+                    + " and backend_type = 'client backend' and pid <> pg_backend_pid()")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getInt(1)).isBetween(1, 3);
+    }
   }
 
   @Test
