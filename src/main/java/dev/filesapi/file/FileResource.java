@@ -4,6 +4,7 @@ import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Problem;
 import dev.filesapi.common.QueryParams;
 import dev.filesapi.tenancy.Caller;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -49,6 +50,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class FileResource {
   private static final int MAX_ITEMS_PER_SHARD = 1000;
   private static final int COPY_BUFFER = 64 * 1024;
+
+  /** How long a refused request's unread body is drained before its connection is closed. */
+  private static final long LINGER_MILLIS = 2000;
 
   private final FileService files;
   private final FileListing listing;
@@ -501,10 +505,30 @@ public class FileResource {
           });
     } finally {
       if (form == null || !form.readToTheEnd()) {
-        http.response().putHeader("Connection", "close");
-        http.addEndHandler(done -> http.request().connection().close());
+        closeAfterAnswer(http);
       }
     }
+  }
+
+  /**
+   * Closes the connection of a request whose body was not read to its end, once its answer is sent.
+   * The body that still arrives meanwhile is read and dropped for a moment first: a connection
+   * closed with unread bytes is reset, and a reset can destroy the answer before the client reads
+   * it.
+   */
+  private static void closeAfterAnswer(RoutingContext http) {
+    http.response().putHeader("Connection", "close");
+    http.addEndHandler(
+        done -> {
+          HttpServerRequest request = http.request();
+          try {
+            request.handler(ignored -> {});
+            request.resume();
+          } catch (IllegalStateException ended) {
+            // the body had ended after all
+          }
+          http.vertx().setTimer(LINGER_MILLIS, id -> request.connection().close());
+        });
   }
 
   /** The next part that carries a file (a filename); null at the end of the form. */
