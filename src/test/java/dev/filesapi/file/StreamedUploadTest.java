@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.OpenApiConformance;
 import dev.filesapi.support.Tenants;
 import dev.filesapi.tenancy.admin.OrganizationAdmin;
 import dev.filesapi.tenancy.admin.OrganizationRequest;
@@ -148,7 +149,7 @@ class StreamedUploadTest {
               });
       writer.setDaemon(true);
       writer.start();
-      Answer answer = Answer.read(socket);
+      Answer answer = Answer.read(socket, "/v1/files");
 
       assertThat(answer.status).as(answer.body).isEqualTo(413);
       assertThat(answer.json().path("code").asText()).isEqualTo("file_too_large");
@@ -241,7 +242,7 @@ class StreamedUploadTest {
           requestHead(path, KEY, "x", "Content-Length: " + declared)
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      return Answer.read(socket);
+      return Answer.read(socket, path);
     }
   }
 
@@ -296,7 +297,7 @@ class StreamedUploadTest {
         sent.accept(written.addAndGet(n));
       }
       out.flush();
-      return Answer.read(socket);
+      return Answer.read(socket, path);
     }
   }
 
@@ -335,7 +336,7 @@ class StreamedUploadTest {
       return JSON.readTree(body);
     }
 
-    static Answer read(Socket socket) throws IOException {
+    static Answer read(Socket socket, String path) throws IOException {
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       int matched = 0;
@@ -354,12 +355,17 @@ class StreamedUploadTest {
       String text = head.toString(StandardCharsets.ISO_8859_1);
       int status = Integer.parseInt(text.substring(9, 12));
       int length = 0;
+      String contentType = null;
       for (String line : text.split("\r\n")) {
-        if (line.toLowerCase().startsWith("content-length:")) {
+        String lower = line.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
           length = Integer.parseInt(line.substring("content-length:".length()).trim());
+        } else if (lower.startsWith("content-type:")) {
+          contentType = line.substring("content-type:".length()).trim();
         }
       }
       byte[] body = in.readNBytes(length);
+      OpenApiConformance.check("POST", path, status, contentType, body);
       boolean closed;
       socket.setSoTimeout(10_000);
       try {
