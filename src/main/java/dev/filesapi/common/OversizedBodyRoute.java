@@ -19,7 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * plus the form around it; the base64 form {@code quarkus.http.limits.max-body-size} (its text is
  * 4/3 of the bytes); every other body the HTTP limit here (the JSON limit is checked by {@link
  * BodyLimitFilter}). {@code invalid_file_size} for the simple uploads (the code the source API's
- * clients read), {@code payload_too_large} elsewhere.
+ * clients read), {@code payload_too_large} elsewhere. What of the body arrives meanwhile is drained
+ * for a moment before the connection is closed ({@link LingeringClose}).
  */
 @ApplicationScoped
 public class OversizedBodyRoute {
@@ -85,12 +86,11 @@ public class OversizedBodyRoute {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+    LingeringClose.afterAnswer(context);
     context
         .response()
         .setStatusCode(413)
         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-        .putHeader(HttpHeaders.CONNECTION, "close")
-        .end(body)
-        .onComplete(done -> context.request().connection().close());
+        .end(body);
   }
 }

@@ -1,10 +1,10 @@
 package dev.filesapi.file;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.common.LingeringClose;
 import dev.filesapi.common.Problem;
 import dev.filesapi.common.QueryParams;
 import dev.filesapi.tenancy.Caller;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -50,9 +51,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class FileResource {
   private static final int MAX_ITEMS_PER_SHARD = 1000;
   private static final int COPY_BUFFER = 64 * 1024;
-
-  /** How long a refused request's unread body is drained before its connection is closed. */
-  private static final long LINGER_MILLIS = 2000;
 
   private final FileService files;
   private final FileListing listing;
@@ -341,10 +339,10 @@ public class FileResource {
       description = "storage_rejected: the store refused the object; nothing was registered",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse upload(
-      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @Context RoutingContext http,
-      InputStream body)
+      @Schema(hidden = true) InputStream body)
       throws IOException {
     return streamed(
         contentType,
@@ -425,10 +423,10 @@ public class FileResource {
       description = "storage_rejected: the store refused the object; nothing was registered",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse uploadBase64(
-      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @Context RoutingContext http,
-      InputStream body)
+      @Schema(hidden = true) InputStream body)
       throws IOException {
     return streamed(
         contentType,
@@ -505,30 +503,9 @@ public class FileResource {
           });
     } finally {
       if (form == null || !form.readToTheEnd()) {
-        closeAfterAnswer(http);
+        LingeringClose.afterAnswer(http);
       }
     }
-  }
-
-  /**
-   * Closes the connection of a request whose body was not read to its end, once its answer is sent.
-   * The body that still arrives meanwhile is read and dropped for a moment first: a connection
-   * closed with unread bytes is reset, and a reset can destroy the answer before the client reads
-   * it.
-   */
-  private static void closeAfterAnswer(RoutingContext http) {
-    http.response().putHeader("Connection", "close");
-    http.addEndHandler(
-        done -> {
-          HttpServerRequest request = http.request();
-          try {
-            request.handler(ignored -> {});
-            request.resume();
-          } catch (IllegalStateException ended) {
-            // the body had ended after all
-          }
-          http.vertx().setTimer(LINGER_MILLIS, id -> request.connection().close());
-        });
   }
 
   /** The next part that carries a file (a filename); null at the end of the form. */
