@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
@@ -150,19 +149,20 @@ final class StreamedObject extends OutputStream {
     release();
   }
 
-  /** Gives up: cancels the parts in flight and aborts the store's multipart upload, if any. */
+  /**
+   * Gives up: waits for the parts in flight (a part uploaded after the abort would outlive it in
+   * the store), then aborts the store's multipart upload, if any.
+   */
   void abort() {
     finished = true;
     for (FutureTask<String> part : inFlight) {
-      part.cancel(false);
-    }
-    for (FutureTask<String> part : inFlight) {
       try {
         part.get();
-      } catch (CancellationException | ExecutionException ignored) {
+      } catch (ExecutionException ignored) {
         // being given up
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        break;
       }
     }
     inFlight.clear();
