@@ -1,13 +1,16 @@
 package dev.filesapi.file;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.common.LingeringClose;
 import dev.filesapi.common.Problem;
 import dev.filesapi.common.QueryParams;
 import dev.filesapi.tenancy.Caller;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,7 +24,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -30,12 +32,11 @@ import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** The file endpoints: thin mapping onto {@link FileService}. */
 @Path("/files")
@@ -49,6 +50,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
         @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class FileResource {
   private static final int MAX_ITEMS_PER_SHARD = 1000;
+  private static final int COPY_BUFFER = 64 * 1024;
 
   private final FileService files;
   private final FileListing listing;
@@ -285,8 +287,11 @@ public class FileResource {
       summary = "Upload a small file in one request",
       description =
           "multipart/form-data with one file part (any field name; `file` is customary), up to"
-              + " 512 MB. The part's filename becomes file_id. The form is spooled to disk, never"
-              + " held in memory, then written to the store.")
+              + " 512 MB. The part's filename becomes file_id. The file is streamed to the store as"
+              + " it arrives (one PUT when small, a multipart upload in the store otherwise), never"
+              + " held in memory or written to disk. A body declared (Content-Length) over 512 MB"
+              + " and 64 KiB of form is refused before it is read; a file that grows past 512 MB is"
+              + " refused as soon as it does; either way the connection is closed.")
   @RequestBody(
       content =
           @Content(
@@ -334,10 +339,25 @@ public class FileResource {
       description = "storage_rejected: the store refused the object; nothing was registered",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse upload(
-      @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) {
-    FileUpload part = onlyFilePart(parts);
-    return files.uploadWhole(
-        caller.organizationId(), part.fileName(), fileTypeOf(part), part.uploadedFile());
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @Context RoutingContext http,
+      @Schema(hidden = true) InputStream body)
+      throws IOException {
+    return streamed(
+        contentType,
+        contentLength,
+        http,
+        body,
+        (declared, form) -> declared - form,
+        (part, out) -> {
+          byte[] buffer = new byte[COPY_BUFFER];
+          InputStream in = part.content();
+          int n;
+          while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+          }
+        });
   }
 
   @POST
@@ -350,7 +370,9 @@ public class FileResource {
           "As POST /files, but the one file part (`file`) holds the file's bytes as base64 text,"
               + " as the source API's clients send it: standard or URL-safe alphabet, padding"
               + " optional, whitespace and line breaks ignored. The text is decoded as it is read"
-              + " from the spooled form, never held in memory; up to 512 MB once decoded.")
+              + " from the form and streamed to the store as it arrives, never held in memory or"
+              + " written to disk; up to 512 MB once decoded, refused as soon as it grows past"
+              + " that (a body declared over quarkus.http.limits.max-body-size before it is read).")
   @RequestBody(
       content =
           @Content(
@@ -401,50 +423,121 @@ public class FileResource {
       description = "storage_rejected: the store refused the object; nothing was registered",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public SimpleUploadResponse uploadBase64(
-      @Schema(hidden = true) @RestForm(FileUpload.ALL) List<FileUpload> parts) throws IOException {
-    FileUpload part = onlyFilePart(parts);
-    String fileType = fileTypeOf(part);
-    java.nio.file.Path decoded = Files.createTempFile("files-base64-", ".bin");
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @Context RoutingContext http,
+      @Schema(hidden = true) InputStream body)
+      throws IOException {
+    return streamed(
+        contentType,
+        contentLength,
+        http,
+        body,
+        (declared, form) -> (declared - form) / 4 * 3,
+        (part, out) -> {
+          try {
+            Base64Stream.decode(part.content(), out, Long.MAX_VALUE);
+          } catch (Base64Stream.InvalidBase64Exception e) {
+            throw new ApiException(
+                400,
+                "invalid_base64",
+                "The file part is not base64 text: " + e.getMessage(),
+                List.of(new Problem.FieldError("file", e.getMessage())),
+                null,
+                null);
+          } catch (Base64Stream.TooLargeException e) {
+            throw new IllegalStateException("no limit was set", e);
+          }
+        });
+  }
+
+  /** Copies the file part's content, decoded as its route requires, into the store's stream. */
+  @FunctionalInterface
+  private interface PartCopy {
+    void copy(FormReader.Part part, OutputStream out) throws IOException;
+  }
+
+  /** The file's size estimated from the declared body length less the form around the file. */
+  @FunctionalInterface
+  private interface SizeEstimate {
+    long of(long declaredBodyLength, long formBytes);
+  }
+
+  /**
+   * Reads the form as it arrives and streams its one file part to the store: the parts before it
+   * are skipped, the rest of the form is read (a second file part is refused) before the file is
+   * registered. A request refused before its body was read to the end has its connection closed
+   * after the answer, so the rest of the body is neither read nor waited for.
+   */
+  private SimpleUploadResponse streamed(
+      String contentType,
+      String contentLength,
+      RoutingContext http,
+      InputStream body,
+      SizeEstimate estimate,
+      PartCopy copy)
+      throws IOException {
+    FormReader form = null;
     try {
-      try (InputStream text = Files.newInputStream(part.uploadedFile());
-          OutputStream bytes = Files.newOutputStream(decoded)) {
-        Base64Stream.decode(text, bytes, FileService.MAX_SIMPLE_UPLOAD_BYTES);
-      } catch (Base64Stream.InvalidBase64Exception e) {
-        throw new ApiException(
-            400,
-            "invalid_base64",
-            "The file part is not base64 text: " + e.getMessage(),
-            List.of(new Problem.FieldError("file", e.getMessage())),
-            null,
-            null);
-      } catch (Base64Stream.TooLargeException e) {
-        throw FileService.fileTooLargeForSimpleUpload();
+      form = new FormReader(body, FormReader.boundaryOf(contentType));
+      FormReader.Part part = nextFilePart(form);
+      if (part == null) {
+        throw onlyOneFilePart();
       }
-      return files.uploadWhole(caller.organizationId(), part.fileName(), fileType, decoded);
+      FileNaming.requireValidFilename("filename", part.filename());
+      String fileType = fileTypeOf(part.contentType());
+      long declared = declaredLength(contentLength);
+      long estimated =
+          declared < 0 ? -1 : Math.max(0, estimate.of(declared, form.offset() + form.closing()));
+      FormReader reader = form;
+      return files.uploadStreamed(
+          caller.organizationId(),
+          part.filename(),
+          fileType,
+          estimated,
+          out -> {
+            copy.copy(part, out);
+            if (nextFilePart(reader) != null) {
+              throw onlyOneFilePart();
+            }
+          });
     } finally {
-      Files.deleteIfExists(decoded);
+      if (form == null || !form.readToTheEnd()) {
+        LingeringClose.afterAnswer(http);
+      }
     }
   }
 
-  /** The one part of a form that carries a file (a filename), with a valid name. */
-  private static FileUpload onlyFilePart(List<FileUpload> parts) {
-    List<FileUpload> withFiles =
-        parts == null ? List.of() : parts.stream().filter(p -> p.fileName() != null).toList();
-    if (withFiles.size() != 1) {
-      throw ApiException.validation(
-          "file", "send exactly one file part (a form field with a filename)");
+  /** The next part that carries a file (a filename); null at the end of the form. */
+  private static FormReader.Part nextFilePart(FormReader form) throws IOException {
+    FormReader.Part part;
+    while ((part = form.next()) != null) {
+      if (part.filename() != null) {
+        return part;
+      }
     }
-    FileUpload part = withFiles.get(0);
-    FileNaming.requireValidFilename("filename", part.fileName());
-    return part;
+    return null;
+  }
+
+  private static ApiException onlyOneFilePart() {
+    return ApiException.validation(
+        "file", "send exactly one file part (a form field with a filename)");
+  }
+
+  private static long declaredLength(String contentLength) {
+    try {
+      return contentLength == null ? -1 : Long.parseLong(contentLength.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** The part's Content-Type, application/octet-stream when it has none. */
-  private static String fileTypeOf(FileUpload part) {
+  private static String fileTypeOf(String contentType) {
     String fileType =
-        part.contentType() == null || part.contentType().isBlank()
+        contentType == null || contentType.isBlank()
             ? MediaType.APPLICATION_OCTET_STREAM
-            : part.contentType();
+            : contentType;
     FileNaming.requireValidMimeType("content_type", fileType);
     return fileType;
   }

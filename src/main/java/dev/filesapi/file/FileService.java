@@ -13,18 +13,22 @@ import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageUnavailableException;
 import dev.filesapi.tenancy.Quotas;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.configuration.MemorySize;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,6 +42,16 @@ public class FileService {
   /** Largest file accepted by the simple form upload: 512 MB. */
   public static final long MAX_SIMPLE_UPLOAD_BYTES = 512_000_000L;
 
+  /**
+   * Largest body of the simple upload's form: its file and up to 64 KiB of form around it (the
+   * boundaries, the part's headers, a few small fields). A longer declared body is refused before
+   * it is read.
+   */
+  public static final long MAX_SIMPLE_FORM_BYTES = MAX_SIMPLE_UPLOAD_BYTES + 64 * 1024;
+
+  /** Parts of a streamed simple upload being sent to the store at once, each its own buffer. */
+  static final int STREAMED_PARTS_IN_FLIGHT = 2;
+
   private final StorageBackend storage;
   private final StorageKeys keys;
   private final DownloadConfig downloads;
@@ -46,6 +60,16 @@ public class FileService {
   private final Clock clock;
   private final Events events;
   private final BlockingHooks hooks;
+  private final int streamedPartSize;
+
+  /** Sends the parts of streamed simple uploads; at most a few per upload at a time. */
+  private final ExecutorService partUploads =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "simple-upload-part");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   FileService(
       StorageBackend storage,
@@ -55,7 +79,13 @@ public class FileService {
       EntityManager em,
       Clock clock,
       Events events,
-      BlockingHooks hooks) {
+      BlockingHooks hooks,
+      @ConfigProperty(name = "files.upload.part-size") MemorySize partSize) {
+    this.streamedPartSize =
+        (int)
+            Math.min(
+                Math.max(partSize.asLongValue(), storage.capabilities().minPartSize()),
+                64L * 1024 * 1024);
     this.events = events;
     this.hooks = hooks;
     this.quotas = quotas;
@@ -167,40 +197,70 @@ public class FileService {
             });
   }
 
+  /** Writes a file's bytes, as its request brings them, into the stream it is given. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   /**
-   * Stores a small file in one request: object first, then the record. The operators' hooks see it
-   * as they see a multipart upload: pre-initiate before the store is touched (a refusal is 403),
-   * pre-complete with a presigned GET of the stored object before it is registered (a refusal, or a
-   * hook that cannot be asked, deletes the object: 422, or 503 unless the hooks fail open).
+   * Stores a small file in one request, streamed from the request as it arrives: object first, then
+   * the record. Memory is bounded by a few part buffers whatever the size (see {@link
+   * StreamedObject}); nothing is written to disk. Past 512 MB or the organization's quota the
+   * request is refused at once and whatever reached the store is aborted.
+   *
+   * <p>The operators' hooks see it as they see a multipart upload: pre-initiate before the store is
+   * touched (a refusal is 403), with the exact size when the file fits one part, otherwise with
+   * {@code estimatedSize} (what the request declares); pre-complete with a presigned GET of the
+   * stored object before it is registered (a refusal, or a hook that cannot be asked, deletes the
+   * object: 422, or 503 unless the hooks fail open).
+   *
+   * @param estimatedSize the file's size as far as the request tells before it is read; -1 if not
    */
-  public SimpleUploadResponse uploadWhole(
-      String organizationId, String filename, String fileType, Path content) {
-    long size;
-    try {
-      size = Files.size(content);
-    } catch (IOException e) {
-      throw new IllegalStateException("spooled upload vanished", e);
-    }
-    if (size > MAX_SIMPLE_UPLOAD_BYTES) {
-      throw fileTooLargeForSimpleUpload();
-    }
-    Quotas.requireFileSize(
-        QuarkusTransaction.requiringNew().call(() -> quotas.of(organizationId)), size);
+  public SimpleUploadResponse uploadStreamed(
+      String organizationId, String filename, String fileType, long estimatedSize, Content content)
+      throws IOException {
+    Quotas.Limits limits = QuarkusTransaction.requiringNew().call(() -> quotas.of(organizationId));
     StoredFile file = new StoredFile();
     file.fileUid = Ids.file();
     file.organizationId = organizationId;
     file.fileId = filename;
     file.fileType = fileType;
-    file.numBytes = size;
     file.status = FileStatus.REGISTERED.name();
     file.storageKey = keys.forFile(organizationId, file.fileUid);
     file.backend = storage.name();
+    long largest = Math.min(MAX_SIMPLE_UPLOAD_BYTES, limits.maxFileBytes());
+    StreamedObject object =
+        new StreamedObject(
+            storage,
+            file.storageKey,
+            fileType,
+            streamedPartSize,
+            STREAMED_PARTS_IN_FLIGHT,
+            partUploads,
+            numBytes -> {
+              if (numBytes > MAX_SIMPLE_UPLOAD_BYTES) {
+                throw fileTooLargeForSimpleUpload();
+              }
+              Quotas.requireFileSize(limits, numBytes);
+            },
+            (numBytes, exact) ->
+                hooks
+                    .preInitiate(
+                        organizationId,
+                        new BlockingHooks.HookUpload(
+                            null, null, filename, fileType, Math.min(numBytes, largest)))
+                    .requireAllowed(403),
+            estimatedSize < 0 ? largest : estimatedSize);
+    try {
+      content.writeTo(object);
+      object.finish();
+    } catch (IOException | RuntimeException e) {
+      object.abort();
+      throw e;
+    }
+    file.numBytes = object.size();
     file.createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    hooks
-        .preInitiate(
-            organizationId, new BlockingHooks.HookUpload(null, null, filename, fileType, size))
-        .requireAllowed(403);
-    storage.put(file.storageKey, fileType, content);
     screen(file);
     Registration registration;
     try {
@@ -220,6 +280,11 @@ public class FileService {
     }
     registration.replacedStorageKey().ifPresent(this::discardObject);
     return new SimpleUploadResponse(true, file.fileId, file.fileUid);
+  }
+
+  @PreDestroy
+  void stopPartUploads() {
+    partUploads.shutdownNow();
   }
 
   /** The pre-complete hook's look at a stored object before it is registered. */

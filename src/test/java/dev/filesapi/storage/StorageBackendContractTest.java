@@ -205,6 +205,32 @@ public abstract class StorageBackendContractTest {
     backend().checkReachable();
   }
 
+  /** The streamed simple upload's calls: a buffer's first bytes as an object, or as parts. */
+  @Test
+  void objectsAndPartsFromMemoryTakeOnlyTheBuffersFilledBytes() throws Exception {
+    byte[] buffer = bytes(6 * MIB, 12);
+    String whole = newKey();
+    backend().put(whole, "application/octet-stream", buffer, 3000);
+    try (InputStream in = backend().open(whole)) {
+      assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOf(buffer, 3000));
+    }
+
+    String key = newKey();
+    String uploadId = backend().begin(key, "application/octet-stream");
+    String first = backend().putPart(key, uploadId, 0, buffer, 5 * MIB);
+    String second = backend().putPart(key, uploadId, 1, bytes(MIB, 13), 777);
+    assertThat(backend().listParts(key, uploadId))
+        .extracting(StoredPart::partNumber)
+        .containsExactly(0, 1);
+    backend().complete(key, uploadId, List.of(new PartToken(0, first), new PartToken(1, second)));
+    try (InputStream in = backend().open(key)) {
+      assertThat(in.readAllBytes())
+          .isEqualTo(concat(Arrays.copyOf(buffer, 5 * MIB), Arrays.copyOf(bytes(MIB, 13), 777)));
+    }
+    backend().delete(whole);
+    backend().delete(key);
+  }
+
   @Test
   void anUnreachableStoreIsUnavailable() {
     StorageBackend unreachable = unreachableBackend();

@@ -1,5 +1,6 @@
 package dev.filesapi.storage.gcs;
 
+import com.google.api.client.http.ByteArrayContent;
 import com.google.api.client.http.FileContent;
 import com.google.api.client.http.GenericUrl;
 import com.google.api.client.http.HttpRequest;
@@ -87,6 +88,29 @@ final class GcsObjects {
     timed(requests.buildPutRequest(objectUrl(key), body), deadlines.put(body.getLength()))
         .execute()
         .disconnect();
+  }
+
+  void put(String key, String contentType, byte[] content, int length) throws IOException {
+    ByteArrayContent body = new ByteArrayContent(contentType, content, 0, length);
+    timed(requests.buildPutRequest(objectUrl(key), body), deadlines.put(length))
+        .execute()
+        .disconnect();
+  }
+
+  /** One part of a multipart upload (the store's one-based number); returns its ETag. */
+  String putPart(String key, String uploadId, int storePartNumber, byte[] content, int length)
+      throws IOException {
+    GenericUrl url = objectUrl(key);
+    url.set("partNumber", storePartNumber);
+    url.set("uploadId", uploadId);
+    ByteArrayContent body = new ByteArrayContent(null, content, 0, length);
+    HttpResponse response =
+        timed(requests.buildPutRequest(url, body), deadlines.put(length)).execute();
+    try {
+      return response.getHeaders().getETag();
+    } finally {
+      response.disconnect();
+    }
   }
 
   /** Deletes an object; an absent one counts as deleted. */

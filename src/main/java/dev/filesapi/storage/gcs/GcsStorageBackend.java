@@ -331,6 +331,27 @@ public final class GcsStorageBackend implements StorageBackend {
   }
 
   @Override
+  public void put(String key, String contentType, byte[] content, int length) {
+    try {
+      objects.put(key, contentType, content, length);
+    } catch (IOException e) {
+      throw failure("put object " + key, e);
+    }
+  }
+
+  @Override
+  public String putPart(String key, String uploadId, int partNumber, byte[] content, int length) {
+    try {
+      return objects.putPart(key, uploadId, toStore(partNumber), content, length);
+    } catch (IOException e) {
+      if (e instanceof HttpResponseException answer && answer.getStatusCode() == 404) {
+        throw new NoSuchUploadException("upload part of " + key);
+      }
+      throw failure("upload part of " + key, e);
+    }
+  }
+
+  @Override
   public void checkReachable() {
     try {
       objects.listOne();

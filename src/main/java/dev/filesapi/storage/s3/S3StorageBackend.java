@@ -18,6 +18,7 @@ import dev.filesapi.storage.StoredPart;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -337,6 +338,45 @@ public class S3StorageBackend implements StorageBackend {
                         .contentType(contentType)
                         .overrideConfiguration(timeouts),
                 RequestBody.fromFile(content)));
+  }
+
+  @Override
+  public void put(String key, String contentType, byte[] content, int length) {
+    AwsRequestOverrideConfiguration timeouts = timeouts(deadlines.put(length));
+    call(
+        "put object",
+        () ->
+            s3.putObject(
+                b ->
+                    b.bucket(bucket)
+                        .key(key)
+                        .contentType(contentType)
+                        .overrideConfiguration(timeouts),
+                fromMemory(content, length, contentType)));
+  }
+
+  @Override
+  public String putPart(String key, String uploadId, int partNumber, byte[] content, int length) {
+    AwsRequestOverrideConfiguration timeouts = timeouts(deadlines.put(length));
+    return call(
+        "upload part",
+        () ->
+            s3.uploadPart(
+                    b ->
+                        b.bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumber(toStore(partNumber))
+                            .contentLength((long) length)
+                            .overrideConfiguration(timeouts),
+                    fromMemory(content, length, "application/octet-stream"))
+                .eTag());
+  }
+
+  /** A body the SDK can read again on a retry, without copying the bytes. */
+  private static RequestBody fromMemory(byte[] content, int length, String contentType) {
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(content, 0, length), length, contentType);
   }
 
   private static long sizeOf(Path content) {
