@@ -60,7 +60,15 @@ class WebhookTargetRefusalTest {
         "https://[::]/hook",
         "https://224.0.0.1/hook",
         "https://[::ffff:127.0.0.1]/hook",
-        "https://no-such-host.invalid/hook"
+        "https://no-such-host.invalid/hook",
+        // IPv4 literals in forms parsers disagree on (issue 27): refused like Go's netip does.
+        "https://0177.0.0.1/hook",
+        "https://0177.0.0.1:8443/hook",
+        "https://127.0.0.01/hook",
+        "https://0x7f.1/hook",
+        "https://0x7f000001/hook",
+        "https://127.1/hook",
+        "https://1.1.1.1./hook"
       })
   void endpointsOffThePublicInternetAreRefused(String url) {
     String key = Tenants.newOrganizationKey("refusal");
@@ -77,10 +85,6 @@ class WebhookTargetRefusalTest {
     assertThat(http.statusCode()).isEqualTo(400);
     assertThat(http.jsonPath().getString("code")).isEqualTo("validation_failed");
     assertThat(http.jsonPath().getString("detail")).contains("https");
-
-    // A shortened IPv4 form is no host to java.net.URI: refused before any lookup.
-    assertThat(as(key).body(Map.of("url", "https://127.1/hook")).post("/v1/webhooks").statusCode())
-        .isEqualTo(400);
 
     String id = WebhookApiTest.created(key, Map.of("url", "https://1.1.1.1/hook")).getString("id");
     Response moved =
