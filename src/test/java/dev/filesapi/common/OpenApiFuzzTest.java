@@ -42,19 +42,29 @@ import org.junit.jupiter.api.TestInstance;
  * application/problem+json} with a code the README documents and an {@code errors} entry carrying
  * it; no answer echoes a secret.
  *
- * <p>A fixed seed ({@code -Dfuzz.seed}) and a time budget ({@code -Dfuzz.minutes}, default one
- * minute; {@code -Dfuzz.minutes=30} for a long run). A failure is shrunk (query parameters and body
- * fields dropped, values simplified) to a minimal failing request and reported with the seed of its
- * try. Every failure this has found is kept in {@link #REGRESSIONS}, run first on every run.
+ * <p>A fixed seed ({@code -Dfuzz.seed}) and a time budget: 10 seconds here, in the fast suite; one
+ * minute in {@link OpenApiFuzzLongTest} (the {@code long} tests); {@code -Dfuzz.minutes} sets both
+ * ({@code -Dfuzz.minutes=30} for a long run). A failure is shrunk (query parameters and body fields
+ * dropped, values simplified) to a minimal failing request and reported with the seed of its try.
+ * Every failure this has found is kept in {@link #REGRESSIONS}, run first on every run.
  */
 @QuarkusTest
 @WithTestResource(FilesTestResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiFuzzTest {
+  /** The time generated requests are sent for, unless -Dfuzz.minutes says otherwise. */
+  Duration budget() {
+    return budget(Duration.ofSeconds(10));
+  }
+
+  static Duration budget(Duration otherwise) {
+    String minutes = System.getProperty("fuzz.minutes");
+    return minutes == null
+        ? otherwise
+        : Duration.ofMillis((long) (Double.parseDouble(minutes) * 60_000));
+  }
+
   private static final long SEED = Long.getLong("fuzz.seed", 20_261_201L);
-  private static final Duration BUDGET =
-      Duration.ofMillis(
-          (long) (Double.parseDouble(System.getProperty("fuzz.minutes", "1")) * 60_000));
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       ConformingHttpClient.wrap(
@@ -311,7 +321,8 @@ class OpenApiFuzzTest {
   @Test
   void generatedRequestsAreNeverA5xxAndEveryErrorIsDocumented() throws Exception {
     readTheDocumentAndMakeFixtures();
-    Instant deadline = Instant.now().plus(BUDGET);
+    Duration budget = budget();
+    Instant deadline = Instant.now().plus(budget);
     Map<String, Integer> statuses = new java.util.TreeMap<>();
     long tries = 0;
     while (Instant.now().isBefore(deadline)) {
@@ -336,7 +347,7 @@ class OpenApiFuzzTest {
     }
     System.out.printf(
         "OpenApiFuzzTest: %d generated requests in %s (seed %d), statuses %s%n",
-        tries, BUDGET, SEED, statuses);
+        tries, budget, SEED, statuses);
     assertThat(tries).as("requests generated within the budget").isGreaterThan(50);
     assertThat(statuses.keySet())
         .as("both answers and refusals were reached")
