@@ -6,11 +6,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 
-/** {@link OpenApiFuzzTest} for a minute instead of 10 seconds: one of the {@code long} tests. */
+/** {@link OpenApiFuzzing} for a minute: one of the {@code long} tests. */
 @QuarkusTest
 @WithTestResource(FilesTestResource.class)
 @Tag("long")
-class OpenApiFuzzLongTest extends OpenApiFuzzTest {
+class OpenApiFuzzLongTest extends OpenApiFuzzing {
   @Override
   Duration budget() {
     return budget(Duration.ofMinutes(1));
