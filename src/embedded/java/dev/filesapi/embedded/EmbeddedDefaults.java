@@ -7,13 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The embedded default: a database when no JDBC URL is set, an S3 store when no bucket is set, and
- * an API key when none is configured. Everything lives under {@code FILES_EMBEDDED_DIR} (default
- * {@code ./.files-api}), so data and the key survive restarts.
+ * The embedded default: a database when no JDBC URL is set, an S3 store when no bucket is set, an
+ * API key and a webhook secret key when none is configured. Everything lives under {@code
+ * FILES_EMBEDDED_DIR} (default {@code ./.files-api}), so data and the key survive restarts.
  */
 public final class EmbeddedDefaults {
   /** JVM-wide marker: dev mode runs main() again on every live reload. */
@@ -80,23 +83,43 @@ public final class EmbeddedDefaults {
 
     if (setting("files.bootstrap.api-key") == null) {
       Path keyFile = home.resolve("api-key");
-      System.setProperty("files.bootstrap.api-key", readOrCreateKey(keyFile));
+      System.setProperty(
+          "files.bootstrap.api-key",
+          readOrCreateKey(keyFile, dev.filesapi.tenancy.ApiKeys::generate));
       System.setProperty(KEY_FILE, keyFile.toAbsolutePath().toString());
+    }
+
+    // Webhook signing secrets are stored encrypted from the first start, without the warning a
+    // deployment that sets no key gets.
+    if (setting("files.webhooks.secret-key") == null) {
+      System.setProperty(
+          "files.webhooks.secret-key",
+          readOrCreateKey(home.resolve("webhook-secret-key"), EmbeddedDefaults::newSecretKey));
     }
   }
 
+  /** Base64 of 32 random bytes: an AES-256 key, as files.webhooks.secret-key takes it. */
+  static String newSecretKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
   /** A key kept in a file readable by its owner only: it never goes to the log. */
-  private static String readOrCreateKey(Path keyFile) throws IOException {
+  static String readOrCreateKey(Path keyFile, Supplier<String> generator) throws IOException {
     if (Files.exists(keyFile)) {
       return Files.readString(keyFile, StandardCharsets.UTF_8).trim();
     }
-    String key = dev.filesapi.tenancy.ApiKeys.generate();
-    Files.writeString(keyFile, key + "\n", StandardCharsets.UTF_8);
+    String key = generator.get();
     try {
-      Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+      // Created owner-only, before the key is written into it.
+      Files.createFile(
+          keyFile,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system; the file keeps the directory's defaults
     }
+    Files.writeString(keyFile, key + "\n", StandardCharsets.UTF_8);
     return key;
   }
 

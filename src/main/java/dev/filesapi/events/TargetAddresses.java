@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Which addresses a webhook may not be sent to: everything that is not the public internet, so that
@@ -11,7 +12,28 @@ import java.util.Optional;
  * address only.
  */
 public final class TargetAddresses {
+  private static final String OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final Pattern CANONICAL_IPV4 =
+      Pattern.compile(OCTET + "\\." + OCTET + "\\." + OCTET + "\\." + OCTET);
+  private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0[xX][0-9a-fA-F]*");
+
   private TargetAddresses() {}
+
+  /**
+   * Whether a URL's host is an IPv4 literal written other than as four decimal parts without
+   * leading zeros ({@code 0177.0.0.1}, {@code 0x7f.1}, {@code 2130706433}, {@code 127.1}, {@code
+   * 1.2.3.4.}). Parsers disagree about those (Java reads {@code 0177.0.0.1} as 177.0.0.1; glibc,
+   * curl and browsers as 127.0.0.1), so they are refused outright, as Go's {@code netip} does. A
+   * host counts as an IPv4 literal when its last label is a number, as in the WHATWG URL standard.
+   */
+  public static boolean isNonCanonicalIpv4(String host) {
+    String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    String lastLabel = name.substring(name.lastIndexOf('.') + 1);
+    if (!NUMERIC_LABEL.matcher(lastLabel).matches()) {
+      return false;
+    }
+    return !CANONICAL_IPV4.matcher(host).matches();
+  }
 
   /** The kind of a non-public address ("loopback", "private", …); empty for a public one. */
   public static Optional<String> refusal(InetAddress address) {

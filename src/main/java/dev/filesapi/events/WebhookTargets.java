@@ -42,26 +42,38 @@ public class WebhookTargets {
     try {
       requirePublic(uri);
     } catch (RefusedTargetException e) {
-      throw new ApiException(
-          400,
-          "webhook_url_refused",
-          field + " " + e.getMessage(),
-          java.util.List.of(new dev.filesapi.common.Problem.FieldError(field, e.getMessage())),
-          null,
-          null);
+      throw refused(field, e);
     }
     return uri;
   }
 
+  private static ApiException refused(String field, RefusedTargetException e) {
+    return new ApiException(
+        400,
+        "webhook_url_refused",
+        field + " " + e.getMessage(),
+        java.util.List.of(new dev.filesapi.common.Problem.FieldError(field, e.getMessage())),
+        null,
+        null);
+  }
+
+  private static void requireCanonical(String host) throws RefusedTargetException {
+    if (TargetAddresses.isNonCanonicalIpv4(host)) {
+      throw new RefusedTargetException(
+          "is an IPv4 address not written as four decimal numbers without leading zeros");
+    }
+  }
+
   /**
-   * Resolves the URL's host and refuses it unless every address is public; does nothing when
-   * private targets are allowed.
+   * Refuses an IPv4 literal in a non-canonical form; then resolves the URL's host and refuses it
+   * unless every address is public (that part is skipped when private targets are allowed).
    */
   public void requirePublic(URI uri) throws RefusedTargetException {
+    String host = uri.getHost();
+    requireCanonical(host);
     if (config.allowPrivateTargets()) {
       return;
     }
-    String host = uri.getHost();
     InetAddress[] addresses;
     try {
       addresses = InetAddress.getAllByName(host);
@@ -91,6 +103,17 @@ public class WebhookTargets {
     if (!scheme.equals("https") && !(scheme.equals("http") && config.allowHttp())) {
       throw ApiException.validation(
           field, config.allowHttp() ? "must be an http or https URL" : "must be an https URL");
+    }
+    if ((uri.getHost() == null || uri.getHost().isEmpty()) && uri.getRawAuthority() != null) {
+      // java.net.URI finds no host in some IPv4 forms (127.1, 0x7f.1): they are refused as such.
+      String authority = uri.getRawAuthority();
+      String host =
+          authority.substring(authority.lastIndexOf('@') + 1).replaceFirst(":[0-9]*$", "");
+      try {
+        requireCanonical(host);
+      } catch (RefusedTargetException e) {
+        throw refused(field, e);
+      }
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw ApiException.validation(field, "must name a host");

@@ -1,6 +1,7 @@
 package dev.filesapi.upload;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.common.EmptyAnswersFilter;
 import dev.filesapi.common.Problem;
 import dev.filesapi.common.QueryParams;
 import dev.filesapi.file.RegisteredFile;
@@ -19,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -153,7 +155,9 @@ public class UploadResource {
       summary = "Record finished parts",
       description =
           "Stores each part's token so a resumed upload skips it and complete need not repeat it."
-              + " Idempotent; a part checkpointed again takes the new token.")
+              + " Idempotent; a part checkpointed again takes the new token. A part named twice in"
+              + " one request must carry the same token both times: two different tokens are 400"
+              + " validation_failed naming the later entry, and nothing is stored.")
   @RequestBody(
       content =
           @Content(
@@ -165,7 +169,9 @@ public class UploadResource {
   @APIResponse(responseCode = "200", description = "How many parts were stored")
   @APIResponse(
       responseCode = "400",
-      description = "validation_failed",
+      description =
+          "validation_failed: a part number out of range, a token empty, too long or with control"
+              + " characters, or one part given twice with different tokens",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "404",
@@ -236,7 +242,10 @@ public class UploadResource {
       description =
           "Aborts the multipart upload in the store and discards the checkpoints. Takes no body (or"
               + " {}). Aborting again is 200.")
-  @APIResponse(responseCode = "200", description = "Aborted; empty body")
+  @APIResponse(
+      responseCode = "200",
+      description = "Aborted; no body",
+      extensions = @Extension(name = EmptyAnswersFilter.EMPTY, value = "true"))
   @APIResponse(
       responseCode = "404",
       description = "not_found",

@@ -67,7 +67,7 @@ public class UploadService {
               Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_READ);
               requireTokens("parts", entries, upload.numParts);
               requireInProgress(upload);
-              // A part named twice is stored once, with its last token: count what is stored.
+              // A part named twice (with the same token) is stored once: count what is stored.
               Map<Integer, String> tokens = latestTokens(entries);
               parts.upsert(upload.id, tokens, states.now());
               return new CheckpointResponse(tokens.size());

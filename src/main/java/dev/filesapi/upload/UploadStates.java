@@ -1,11 +1,13 @@
 package dev.filesapi.upload;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.storage.RejectedParts;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -111,9 +113,39 @@ public class UploadStates {
             "must be a non-empty ETag of at most 1024 characters, without control characters");
       }
     }
+    requireOneTokenPerPart(field, entries);
   }
 
-  /** Tokens by part number; for a part given twice, the later entry wins. */
+  /**
+   * A part named twice must carry the same token both times (with or without quotes): which of two
+   * different tokens the client meant cannot be told, so the request is refused, naming the part.
+   */
+  private static void requireOneTokenPerPart(String field, List<PartTokenEntry> entries) {
+    Map<Integer, Integer> firstIndex = new HashMap<>();
+    for (int i = 0; i < entries.size(); i++) {
+      PartTokenEntry entry = entries.get(i);
+      Integer first = firstIndex.putIfAbsent(entry.partNumber(), i);
+      if (first != null
+          && !RejectedParts.unquoted(entries.get(first).partToken())
+              .equals(RejectedParts.unquoted(entry.partToken()))) {
+        throw ApiException.validation(
+            field + "[" + i + "].part_token",
+            "part "
+                + entry.partNumber()
+                + " is given twice with different tokens ("
+                + field
+                + "["
+                + first
+                + "] and "
+                + field
+                + "["
+                + i
+                + "])");
+      }
+    }
+  }
+
+  /** Tokens by part number; a part given twice carries the same token (requireTokens). */
   static Map<Integer, String> latestTokens(List<PartTokenEntry> entries) {
     Map<Integer, String> tokens = new TreeMap<>();
     for (PartTokenEntry entry : entries) {

@@ -1287,16 +1287,27 @@ class HostileInputTest {
             }));
     tests.add(
         accepted(
-            "checkpoint with a part given twice keeps the later token",
+            "checkpoint with a part given twice with one token counts it once",
             () -> {
               String id = initiate("dup-" + UUID.randomUUID(), 12L * MIB).get("upload_id").asText();
-              Res res =
+              // Two different tokens for one part are ambiguous: refused, nothing stored.
+              Res ambiguous =
                   send(
                       json(
                           "POST",
                           checkpoint(id),
                           "{\"parts\":[{\"part_number\":1,\"part_token\":\"\\\"a\\\"\"},"
                               + "{\"part_number\":1,\"part_token\":\"\\\"b\\\"\"}]}"));
+              assertThat(ambiguous.status).as(ambiguous.text()).isEqualTo(400);
+              assertThat(ambiguous.json().get("errors").get(0).get("field").asText())
+                  .isEqualTo("parts[1].part_token");
+              Res res =
+                  send(
+                      json(
+                          "POST",
+                          checkpoint(id),
+                          "{\"parts\":[{\"part_number\":1,\"part_token\":\"\\\"a\\\"\"},"
+                              + "{\"part_number\":1,\"part_token\":\"a\"}]}"));
               assertThat(res.status).as(res.text()).isEqualTo(200);
               assertThat(res.json().get("num_checkpointed").asInt()).isEqualTo(1);
               JsonNode view = send(new Req("GET", UPLOADS + "/" + id)).json();

@@ -88,4 +88,40 @@ class OpenApiTest {
   void swaggerUiIsServed() {
     given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
   }
+
+  @Test
+  void swaggerUiOpensOnUploadsWithTryItOutOn() {
+    JsonPath document =
+        given()
+            .accept("application/json")
+            .get("/q/openapi")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    // Swagger UI lists the groups in the order of the document's tags (issue 27).
+    assertThat(document.getList("tags.name", String.class))
+        .containsExactly("Uploads", "Files", "Webhooks", "Admin");
+    given()
+        .get("/q/swagger-ui/")
+        .then()
+        .statusCode(200)
+        .body(containsString("tryItOutEnabled: true"))
+        .body(containsString("persistAuthorization: true"));
+  }
+
+  @Test
+  void answersWithoutABodyAreDocumentedWithoutContent() {
+    JsonPath document =
+        given()
+            .accept("application/json")
+            .get("/q/openapi")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    Map<String, Object> abort =
+        document.getMap("paths.'/v1/files/uploads/{upload_id}/abort'.post.responses.'200'");
+    assertThat(abort).containsKey("description").doesNotContainKey("content");
+  }
 }

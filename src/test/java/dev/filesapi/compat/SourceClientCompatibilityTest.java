@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -216,6 +217,7 @@ class SourceClientCompatibilityTest {
   }
 
   @Test
+  @Tag("long") // 500 MiB sent through the loopback
   void aFileOverTheSimpleUploadLimitIsOneInvalidFileSizeError(@TempDir Path directory)
       throws Exception {
     SourceClient client = newOrganization();

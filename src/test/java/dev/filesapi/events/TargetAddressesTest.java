@@ -85,4 +85,46 @@ class TargetAddressesTest {
   void acceptsPublicAddresses(String address) throws Exception {
     assertThat(TargetAddresses.refusal(InetAddress.getByName(address))).isEmpty();
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "0177.0.0.1",
+        "127.0.0.01",
+        "010.0.0.1",
+        "0x7f.0.0.1",
+        "0x7f.1",
+        "0x7f000001",
+        "2130706433",
+        "127.1",
+        "127.0.1",
+        "1.2.3.4.",
+        "1.2.3.256",
+        "1.2.3.4.5",
+        "example.0x10",
+        "00.0.0.0"
+      })
+  void nonCanonicalIpv4LiteralsAreRecognised(String host) {
+    assertThat(TargetAddresses.isNonCanonicalIpv4(host)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "127.0.0.1",
+        "0.0.0.0",
+        "1.1.1.1",
+        "255.255.255.255",
+        "100.64.0.1",
+        "example.com",
+        "hooks.example.com.",
+        "1.2.3.example",
+        "0x7f.example",
+        "[::1]",
+        "[::ffff:127.0.0.1]",
+        "localhost"
+      })
+  void canonicalAddressesAndNamesAreNotNonCanonicalLiterals(String host) {
+    assertThat(TargetAddresses.isNonCanonicalIpv4(host)).isFalse();
+  }
 }

@@ -182,6 +182,12 @@ class WebhookApiTest {
         400,
         "validation_failed",
         "status");
+    // IPv4 literals parsers disagree on are refused even where private targets are allowed (as in
+    // the test profile): http://0177.0.0.1/ is 127.0.0.1 to curl and 177.0.0.1 to Java.
+    for (String url :
+        List.of("http://0177.0.0.1:8080/x", "http://0x7f.1/x", "http://2130706433/x")) {
+      problem(create(key, Map.of("url", url)), 400, "webhook_url_refused", "url");
+    }
     as(key).get("/v1/webhooks").then().statusCode(200).body("webhooks.size()", equalTo(0));
   }
 

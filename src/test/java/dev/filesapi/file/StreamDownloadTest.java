@@ -4,33 +4,28 @@ import static dev.filesapi.support.Api.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;
+import dev.filesapi.support.DeploymentVariant;
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** With files.download.mode=stream the service answers with the bytes instead of a redirect. */
+/**
+ * With files.download.mode=stream (DeploymentVariant) the service answers with the bytes instead of
+ * a redirect.
+ */
 @QuarkusTest
-@TestProfile(StreamDownloadTest.StreamMode.class)
+@TestProfile(DeploymentVariant.class)
 @WithTestResource(FilesTestResource.class)
 class StreamDownloadTest {
   @TestHTTPResource("/")
   java.net.URL root;
-
-  public static class StreamMode implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("files.download.mode", "stream");
-    }
-  }
 
   @Test
   void streamsTheBytesWithDisposition() {

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * records cannot be held in that heap, so the answer must be streamed from a database cursor as it
  * is written. The test reads it streaming too, never holding the body.
  */
+@Tag("long") // 200,000 files listed by the packaged service
 class PackagedListingIT {
   private static final int FILES = 200_000;
 

@@ -27,6 +27,7 @@ import org.jclouds.blobstore.domain.StorageMetadata;
 import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * lets it go, so the complete is in flight for as long as the test needs, without timing
  * assumptions.
  */
+@Tag("long") // the packaged service stopped mid-request
 class PackagedShutdownIT {
   private static final String API_KEY = "fk_live_shutdown" + "0".repeat(32);
   private static final String BUCKET = "shutdown";

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * and one bucket, as replicas behind a load balancer would be. Proves that start-up (Flyway,
  * bootstrap) and resume_if_started are arbitrated by PostgreSQL, not by JVM memory.
  */
+@Tag("long") // several packaged replicas
 class ReplicasIT {
   private static final String API_KEY = "fk_live_replicas000000000000000000000000000000";
   private static final String BUCKET = "replicas";

@@ -37,6 +37,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * come from real API calls (initiate, complete, abort, delete); the receiver is a real HTTP server
  * in this JVM that checks every signature.
  */
+@Tag("long") // several packaged replicas
 class WebhookReplicasIT {
   private static final String ADMIN_TOKEN = "replicas-admin-token-" + "0".repeat(24);
   private static final String BUCKET = "webhook-replicas";

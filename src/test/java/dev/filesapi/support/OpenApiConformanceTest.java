@@ -151,6 +151,41 @@ class OpenApiConformanceTest {
   }
 
   @Test
+  void aMissingDeclaredBodyIsReported() {
+    // getUpload's 200 declares application/json: an empty answer breaks a generated client.
+    assertThat(
+            OpenApiConformance.violations("GET", "/v1/files/uploads/upl_x", 200, null, new byte[0]))
+        .singleElement()
+        .asString()
+        .contains("GET /v1/files/uploads/upl_x -> 200", "no body", "application/json");
+    assertThat(violations("GET", "/v1/files/uploads/upl_x", 404, "")).hasSize(1);
+    // abort's 200 declares no body (issue 27): an empty answer conforms, a body does not.
+    assertThat(
+            OpenApiConformance.violations(
+                "POST", "/v1/files/uploads/upl_x/abort", 200, null, new byte[0]))
+        .isEmpty();
+    assertThat(
+            OpenApiConformance.violations(
+                "POST",
+                "/v1/files/uploads/upl_x/abort",
+                200,
+                "application/json",
+                "{}".getBytes(UTF_8)))
+        .singleElement()
+        .asString()
+        .contains("declares none");
+    // A body with no Content-Type where one is declared.
+    assertThat(
+            OpenApiConformance.violations(
+                "GET", "/v1/files/info", 200, null, "{\"num_files\":1}".getBytes(UTF_8)))
+        .singleElement()
+        .asString()
+        .contains("without a Content-Type");
+    // A body not read (a redirect followed by the client) is not judged.
+    assertThat(OpenApiConformance.violations("GET", "/v1/files/info", 200, null, null)).isEmpty();
+  }
+
+  @Test
   void anAnswerOnAnUndescribedPathMustBeA404OrA405() {
     assertThat(violations("GET", "/v1/nowhere", 404, NOT_FOUND)).isEmpty();
     assertThat(violations("TRACE", "/v1/files/info", 405, NOT_FOUND)).isEmpty();

@@ -84,14 +84,22 @@ class CheckpointErrorsTest {
   }
 
   @Test
-  void withinOneRequestTheLaterEntryOfAPartWins() {
+  void aPartNamedTwiceWithDifferentTokensIs400NamingItAndStoresNothing() {
     byte[] bytes = content(3000, 2);
     JsonPath upload = initiate(unique("cp-dup"), bytes.length);
     String uploadId = upload.getString("upload_id");
     String etag = Api.putAll(upload.getList("parts"), bytes).get(0).get("part_token").toString();
-    Response response = checkpoint(uploadId, token(0, "\"deadbeef\""), token(0, etag));
-    // One part stored, so one counted.
-    assertThat(response.jsonPath().getInt("num_checkpointed")).isEqualTo(1);
+
+    JsonPath refused =
+        validation(
+            checkpoint(uploadId, token(0, "\"deadbeef\""), token(0, etag)), "parts[1].part_token");
+    assertThat(refused.getString("errors[0].message")).contains("part 0").contains("parts[0]");
+    assertUnchanged(uploadId);
+
+    // The same token twice (with and without its quotes) is no ambiguity: one part, counted once.
+    Response same = checkpoint(uploadId, token(0, etag), token(0, etag.replace("\"", "")));
+    assertThat(same.statusCode()).as(same.asString()).isEqualTo(200);
+    assertThat(same.jsonPath().getInt("num_checkpointed")).isEqualTo(1);
     post("/complete", uploadId, Map.of("parts", List.of())).then().statusCode(200);
   }
 

@@ -153,6 +153,8 @@ class CompleteErrorsTest {
     validation(complete(uploadId, token(-1, WRONG)), "parts[0].part_number");
     validation(complete(uploadId, token(0, "")), "parts[0].part_token");
     validation(complete(uploadId, token(0, "\"a\u0000b\"")), "parts[0].part_token");
+    // One part with two different tokens is ambiguous, as in a checkpoint.
+    validation(complete(uploadId, token(0, WRONG), token(0, "\"other\"")), "parts[1].part_token");
     validation(
         post("/complete", uploadId, "{\"parts\":[{\"part_number\":0}]}"), "parts[0].part_token");
     validation(post("/complete", uploadId, "{\"parts\":[null]}"), "parts[0]");

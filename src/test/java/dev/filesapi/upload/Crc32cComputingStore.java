@@ -28,11 +28,11 @@ import java.util.zip.CRC32C;
  * Test double of a store that keeps a CRC32C per object, as GCS does: S3Proxy keeps none, so this
  * wraps the real S3 backend, declares {@code crc32c}, and answers {@link #stat} with the CRC32C of
  * the bytes S3Proxy actually holds. Every other call is the real backend against the real server.
- * Enabled only by {@link Crc32cVerificationTest}'s profile.
+ * Enabled only by the {@link dev.filesapi.support.DeploymentVariant} profile.
  */
 @Alternative
 @ApplicationScoped
-class Crc32cComputingStore implements StorageBackend {
+public class Crc32cComputingStore implements StorageBackend {
   private final S3StorageBackend store;
 
   Crc32cComputingStore(S3StorageBackend store) {

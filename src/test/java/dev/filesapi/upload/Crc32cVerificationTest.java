@@ -5,10 +5,10 @@ import static dev.filesapi.upload.UploadTestSupport.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;
+import dev.filesapi.support.DeploymentVariant;
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.zip.CRC32C;
 import org.jclouds.blobstore.domain.StorageMetadata;
 import org.jclouds.blobstore.options.ListContainerOptions;
@@ -30,15 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FilesTestResource.class)
-@TestProfile(Crc32cVerificationTest.StoreKeepsCrc32c.class)
+@TestProfile(DeploymentVariant.class)
 class Crc32cVerificationTest {
-
-  public static class StoreKeepsCrc32c implements QuarkusTestProfile {
-    @Override
-    public Set<Class<?>> getEnabledAlternatives() {
-      return Set.of(Crc32cComputingStore.class);
-    }
-  }
 
   private static final byte[] CONTENT = UploadTestSupport.content(5 * 1024 * 1024 + 777, 6);
 

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.Test;
     value = FilesTestResource.class,
     initArgs =
         @ResourceArg(name = FilesTestResource.DATABASE, value = FilesTestResource.RESTARTABLE))
+@Tag("long") // PostgreSQL stopped and started again, in an application start of its own
 class DatabaseFaultTest {
   private static final String KEY = FilesTestResource.API_KEY;
   private static final String DATABASE_CHECK = "Database connections health check";

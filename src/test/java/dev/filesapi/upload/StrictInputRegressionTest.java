@@ -120,10 +120,15 @@ class StrictInputRegressionTest {
     String uploadId = initiate(unique("strict-dup"), 12L * 1024 * 1024).getString("upload_id");
 
     Response twice =
-        checkpoint(uploadId, token(0, "\"aaaa\""), token(0, "\"bbbb\""), token(1, "\"cccc\""));
+        checkpoint(uploadId, token(0, "\"aaaa\""), token(0, "\"aaaa\""), token(1, "\"cccc\""));
 
     assertThat(twice.statusCode()).as(twice.asString()).isEqualTo(200);
     assertThat(twice.jsonPath().getInt("num_checkpointed")).isEqualTo(2);
+    assertUnchanged(uploadId, 0, 1);
+    // Two different tokens for one part are ambiguous (issue 27): refused, naming the entry.
+    validation(
+        checkpoint(uploadId, token(0, "\"aaaa\""), token(1, "\"cccc\""), token(0, "\"bbbb\"")),
+        "parts[2].part_token");
     assertUnchanged(uploadId, 0, 1);
     abort(uploadId);
   }

@@ -3,26 +3,18 @@ package dev.filesapi.tenancy.admin;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.filesapi.support.DeploymentVariant;
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Without files.admin.token the admin API does not exist. */
+/** Without files.admin.token (DeploymentVariant) the admin API does not exist. */
 @QuarkusTest
-@TestProfile(AdminDisabledTest.NoAdminToken.class)
+@TestProfile(DeploymentVariant.class)
 @WithTestResource(FilesTestResource.class)
 class AdminDisabledTest {
-
-  public static class NoAdminToken implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("files.admin.token", "");
-    }
-  }
 
   @Test
   void adminApiAnswers404EvenWithAToken() {
