@@ -64,7 +64,7 @@ class StoreDeadlinesTest {
   @Test
   void aCompleteIsGivenItsBytesAtTheMinimumAssemblyThroughput() {
     // Few bytes: the per-part share (or the control deadline) rules.
-    assertThat(DEFAULTS.complete(1, 1024)).isEqualTo(DEFAULTS.complete(1));
+    assertThat(DEFAULTS.complete(1, 0)).isEqualTo(DEFAULTS.complete(1));
     assertThat(DEFAULTS.complete(1000, 1000)).isEqualTo(DEFAULTS.complete(1000));
     // 2 GiB in 256 parts: 5 s + 128 s at 16 MiB/s, one attempt taking all of it.
     Deadline twoGib = DEFAULTS.complete(256, 2L << 30);
