@@ -112,6 +112,34 @@ class JanitorTest {
         .body("is_resume", equalTo(false));
   }
 
+  /**
+   * Issue 24: a complete that timed out (the upload back in progress) may still have assembled the
+   * object; when the upload then expires, the janitor deletes that object: no orphan.
+   */
+  @Test
+  void anUploadThatExpiresAfterATimedOutCompleteLeavesNoObject() {
+    Started started = uploadedButNotCompleted();
+    Upload upload =
+        QuarkusTransaction.requiringNew().call(() -> Upload.findById(started.uploadId()));
+    storage.complete(
+        upload.storageKey,
+        upload.backendUploadId,
+        List.of(new PartToken(0, (String) started.tokens().get(0).get("part_token"))));
+    assertThat(storage.stat(upload.storageKey)).isPresent();
+    Instant expiresAt =
+        Instant.parse(
+            api()
+                .get("/v1/files/uploads/{id}", started.uploadId())
+                .then()
+                .extract()
+                .path("expires_at"));
+
+    assertThat(janitor.expireDue(expiresAt.plusSeconds(1))).isGreaterThanOrEqualTo(1);
+
+    assertThat(status(started.uploadId())).isEqualTo("expired");
+    assertThat(storage.stat(upload.storageKey)).isEmpty();
+  }
+
   @Test
   void repairsACompleteThatReachedTheStoreBeforeTheCrash() throws Exception {
     Started started = uploadedButNotCompleted();
