@@ -1,6 +1,7 @@
 package dev.filesapi.upload;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.common.RequestNotes;
 import dev.filesapi.file.RegisteredFile;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -20,6 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * The completes this replica is running in the background: the store's assembly of an object may
@@ -34,7 +36,14 @@ public class CompletionWork {
 
   private static final int QUEUED = 1_000;
 
+  /** Where the state changes of background work are logged when no request takes them. */
+  private static final Logger EVENTS_LOG = Logger.getLogger(UploadEvents.class);
+
   private final Map<String, CompletableFuture<RegisteredFile>> running = new ConcurrentHashMap<>();
+  private final Map<CompletableFuture<RegisteredFile>, StringBuilder> notes =
+      new ConcurrentHashMap<>();
+  private final Map<CompletableFuture<RegisteredFile>, AtomicInteger> waiting =
+      new ConcurrentHashMap<>();
   private final ThreadPoolExecutor executor;
   private final EntityManager em;
   private final Clock clock;
@@ -81,19 +90,28 @@ public class CompletionWork {
     return running.containsKey(uploadId);
   }
 
-  /** Runs an owned claim's work in the background; it leaves the registry when it ends. */
+  /**
+   * Runs an owned claim's work in the background; it leaves the registry when it ends. Its state
+   * changes go into the log line of a request that waits for it ({@link #doneWaiting}), or, when
+   * none is waiting any more, into lines of their own.
+   */
   void start(
       String uploadId, CompletableFuture<RegisteredFile> outcome, Supplier<RegisteredFile> work) {
+    StringBuilder collected = new StringBuilder();
+    notes.put(outcome, collected);
     try {
       executor.execute(
           () -> {
             try {
-              RegisteredFile file = work.get();
+              RegisteredFile file = RequestNotes.deferred(collected, work);
               running.remove(uploadId, outcome);
               outcome.complete(file);
             } catch (Throwable e) {
               running.remove(uploadId, outcome);
               outcome.completeExceptionally(e);
+            }
+            if (waiters(outcome).get() == 0) {
+              logNotes(outcome);
             }
           });
     } catch (RejectedExecutionException e) {
@@ -110,10 +128,48 @@ public class CompletionWork {
     }
   }
 
+  /** A request starts waiting for the work. */
+  void waiting(CompletableFuture<RegisteredFile> outcome) {
+    waiters(outcome).incrementAndGet();
+  }
+
+  /**
+   * A request stops waiting; once the work has ended, its notes go into this request's line (the
+   * first request to take them).
+   */
+  void doneWaiting(CompletableFuture<RegisteredFile> outcome) {
+    waiters(outcome).decrementAndGet();
+    if (outcome.isDone()) {
+      StringBuilder taken = takeNotes(outcome);
+      if (taken != null && !taken.isEmpty() && !RequestNotes.add(taken.toString())) {
+        EVENTS_LOG.info(taken);
+      }
+    }
+  }
+
+  private AtomicInteger waiters(CompletableFuture<RegisteredFile> outcome) {
+    return waiting.computeIfAbsent(outcome, key -> new AtomicInteger());
+  }
+
+  /** The work's notes, once: null when another request (or the work itself) took them. */
+  private StringBuilder takeNotes(CompletableFuture<RegisteredFile> outcome) {
+    StringBuilder taken = notes.remove(outcome);
+    waiting.remove(outcome);
+    return taken;
+  }
+
+  private void logNotes(CompletableFuture<RegisteredFile> outcome) {
+    StringBuilder taken = takeNotes(outcome);
+    if (taken != null && !taken.isEmpty()) {
+      EVENTS_LOG.info(taken);
+    }
+  }
+
   /** Gives up an owned claim that was never started. */
   void abandon(String uploadId, CompletableFuture<RegisteredFile> outcome, Throwable why) {
     running.remove(uploadId, outcome);
     outcome.completeExceptionally(why);
+    logNotes(outcome);
   }
 
   /** Keeps the uploads of running completes fresh for the janitors of every replica. */

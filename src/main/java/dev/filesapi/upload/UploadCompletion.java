@@ -113,7 +113,8 @@ public class UploadCompletion {
       boolean checkpointed,
       StoredFile existing,
       String checksum,
-      boolean redrive) {}
+      boolean redrive,
+      String apiKeyId) {}
 
   /**
    * What a complete request ends with: the registered file, or, while the store is still assembling
@@ -155,6 +156,20 @@ public class UploadCompletion {
     long waitNanos = config.completeWait().toNanos();
     long probeEvery = Math.max(1, Math.min(waitNanos / 2, deadlines.control().total().toNanos()));
     long deadline = System.nanoTime() + waitNanos;
+    work.waiting(outcome);
+    try {
+      return awaitUntil(organizationId, upload, outcome, deadline, probeEvery);
+    } finally {
+      work.doneWaiting(outcome);
+    }
+  }
+
+  private CompleteAnswer awaitUntil(
+      String organizationId,
+      Upload upload,
+      CompletableFuture<RegisteredFile> outcome,
+      long deadline,
+      long probeEvery) {
     while (true) {
       long remaining = deadline - System.nanoTime();
       try {
@@ -244,7 +259,7 @@ public class UploadCompletion {
   private RegisteredFile finish(CompletePlan plan, Optional<ObjectStat> stat) {
     Upload upload = plan.upload();
     Optional<String> crc32c = verifyCrc32c(upload, plan.checksum(), stat);
-    screen(upload);
+    screen(upload, plan.apiKeyId());
     return RegisteredFile.of(registerAssembled(upload, crc32c, plan.checkpointed()));
   }
 
@@ -312,10 +327,10 @@ public class UploadCompletion {
    * that cannot be asked, deletes the object and fails the upload (the store's multipart upload is
    * gone, so a complete could not be repeated).
    */
-  private void screen(Upload upload) {
+  private void screen(Upload upload, String apiKeyId) {
     BlockingHooks.Verdict verdict;
     try {
-      verdict = askPreComplete(upload);
+      verdict = askPreComplete(upload, apiKeyId);
     } catch (ApiException unavailable) {
       files.discardObject(upload.storageKey);
       fail(upload);
@@ -383,9 +398,10 @@ public class UploadCompletion {
    * @throws ApiException {@code 503 hook_unavailable} when the hook cannot be asked and hooks fail
    *     closed
    */
-  private BlockingHooks.Verdict askPreComplete(Upload upload) {
+  private BlockingHooks.Verdict askPreComplete(Upload upload, String apiKeyId) {
     return hooks.preComplete(
         upload.organizationId,
+        apiKeyId,
         hookUpload(upload),
         ttl -> storage.presignDownload(upload.storageKey, ttl, "attachment"));
   }
@@ -402,7 +418,7 @@ public class UploadCompletion {
   boolean settleAssembled(Upload upload) {
     BlockingHooks.Verdict verdict;
     try {
-      verdict = askPreComplete(upload);
+      verdict = askPreComplete(upload, null);
     } catch (ApiException unavailable) {
       LOG.warnf(
           "upload %s: the pre-complete hook could not be asked, repair retried later", upload.id);
@@ -444,7 +460,7 @@ public class UploadCompletion {
     Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_WRITE);
     switch (upload.status) {
       case COMPLETED -> {
-        return new CompletePlan(upload, List.of(), false, fileOf(upload), null, false);
+        return new CompletePlan(upload, List.of(), false, fileOf(upload), null, false, null);
       }
       case COMPLETING -> {
         return joinOrRedrive(upload, request, claimed);
@@ -476,7 +492,13 @@ public class UploadCompletion {
     claimed.set(work.claim(upload.id));
     // No checkpoint can arrive while the upload is completing: none now means none to delete later.
     return new CompletePlan(
-        upload, ordered, !checkpointed.isEmpty(), null, request.integrityChecksum(), false);
+        upload,
+        ordered,
+        !checkpointed.isEmpty(),
+        null,
+        request.integrityChecksum(),
+        false,
+        BlockingHooks.callerKeyId());
   }
 
   /**
@@ -490,7 +512,7 @@ public class UploadCompletion {
     CompletionWork.Claim claim = work.claim(upload.id);
     claimed.set(claim);
     if (!claim.owner()) {
-      return new CompletePlan(upload, List.of(), false, null, null, false);
+      return new CompletePlan(upload, List.of(), false, null, null, false, null);
     }
     requireChecksum(upload, request.integrityChecksum());
     List<PartTokenEntry> given = request.partsOrEmpty();
@@ -499,7 +521,8 @@ public class UploadCompletion {
     tokens.putAll(latestTokens(given));
     List<PartToken> known = new ArrayList<>(tokens.size());
     tokens.forEach((number, token) -> known.add(new PartToken(number, token)));
-    return new CompletePlan(upload, known, true, null, request.integrityChecksum(), true);
+    return new CompletePlan(
+        upload, known, true, null, request.integrityChecksum(), true, BlockingHooks.callerKeyId());
   }
 
   private FileService.Registration finishComplete(
