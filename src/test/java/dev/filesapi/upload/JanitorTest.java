@@ -33,6 +33,7 @@ class JanitorTest {
 
   @Inject Janitor janitor;
   @Inject StorageBackend storage;
+  @Inject CompletionWork work;
 
   private record Started(
       String uploadId, String name, byte[] content, List<Map<String, Object>> tokens) {}
@@ -110,6 +111,32 @@ class JanitorTest {
         .then()
         .statusCode(200)
         .body("is_resume", equalTo(false));
+  }
+
+  /**
+   * Issue 24: a complete still running on this replica (a slow store) is no stuck one: the janitor
+   * leaves it alone, and the heartbeat keeps its upload fresh for the janitors of other replicas.
+   */
+  @Test
+  void aCompleteRunningHereIsNeitherRepairedNorLeftStale() {
+    Started started = uploadedButNotCompleted();
+    Instant longAgo = Instant.now().minus(Duration.ofHours(1));
+    leaveCompleting(started.uploadId(), longAgo);
+    CompletionWork.Claim claim = work.claim(started.uploadId());
+    try {
+      assertThat(claim.owner()).isTrue();
+      janitor.repairStuck(Instant.now());
+      assertThat(status(started.uploadId())).isEqualTo("completing");
+
+      work.heartbeat();
+
+      Instant touched =
+          QuarkusTransaction.requiringNew()
+              .call(() -> Upload.<Upload>findById(started.uploadId()).updatedAt);
+      assertThat(touched).isAfter(longAgo.plus(Duration.ofMinutes(59)));
+    } finally {
+      work.abandon(started.uploadId(), claim.outcome(), new IllegalStateException("test over"));
+    }
   }
 
   /**
