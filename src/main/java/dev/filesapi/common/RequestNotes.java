@@ -24,12 +24,36 @@ public class RequestNotes {
   }
 
   /**
+   * Notes of work this thread does for a request served by another thread (see {@link #deferred}).
+   */
+  private static final ThreadLocal<StringBuilder> DEFERRED = new ThreadLocal<>();
+
+  /**
+   * Runs work for a request on another thread (a complete's background work), collecting its notes
+   * into {@code into} instead of lines of their own; the request adds them to its line when it gets
+   * the work's outcome. Nothing is collected when request lines are off.
+   */
+  public static <T> T deferred(StringBuilder into, java.util.function.Supplier<T> work) {
+    DEFERRED.set(into);
+    try {
+      return work.get();
+    } finally {
+      DEFERRED.remove();
+    }
+  }
+
+  /**
    * Adds {@code note} to the current API request's log line. False when there is none to add it to
    * (a scheduled job, or request lines are off): the caller logs it itself.
    */
   public static boolean add(String note) {
     if (!RequestLog.enabled()) {
       return false;
+    }
+    StringBuilder deferred = DEFERRED.get();
+    if (deferred != null) {
+      deferred.append(deferred.isEmpty() ? "" : "; ").append(note);
+      return true;
     }
     ArcContainer container = Arc.container();
     if (container == null || !container.requestContext().isActive()) {

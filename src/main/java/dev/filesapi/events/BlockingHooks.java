@@ -126,6 +126,19 @@ public class BlockingHooks {
       String organizationId,
       HookUpload upload,
       java.util.function.Function<java.time.Duration, URI> downloadUrl) {
+    return preComplete(organizationId, callerKeyId(), upload, downloadUrl);
+  }
+
+  /**
+   * {@link #preComplete(String, HookUpload, java.util.function.Function)} for work that runs after
+   * the request that asked for it (a complete's background work): its caller's key id, captured in
+   * the request, or null.
+   */
+  public Verdict preComplete(
+      String organizationId,
+      String apiKeyId,
+      HookUpload upload,
+      java.util.function.Function<java.time.Duration, URI> downloadUrl) {
     if (config.preCompleteUrl().isEmpty()) {
       return Verdict.ALLOWED;
     }
@@ -136,7 +149,7 @@ public class BlockingHooks {
         new HookRequest(
             "hook.pre_complete",
             organizationId,
-            callerKeyId(),
+            apiKeyId,
             upload,
             downloadUrl.apply(config.downloadUrlTtl()),
             expires),
@@ -147,7 +160,7 @@ public class BlockingHooks {
    * The id of the API key of the request being served, or null outside one (the janitor's repair of
    * an interrupted complete asks pre-complete on its own).
    */
-  private static String callerKeyId() {
+  public static String callerKeyId() {
     ArcContainer container = Arc.container();
     if (container == null || !container.requestContext().isActive()) {
       return null;

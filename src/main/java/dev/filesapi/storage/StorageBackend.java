@@ -61,6 +61,15 @@ public interface StorageBackend {
    */
   void complete(String key, String uploadId, List<PartToken> parts);
 
+  /**
+   * {@link #complete(String, String, List)} of an upload of {@code numBytes}: a store that copies
+   * the bytes to assemble the object is given time in proportion to them. By default the deadline
+   * is the per-part one.
+   */
+  default void complete(String key, String uploadId, List<PartToken> parts, long numBytes) {
+    complete(key, uploadId, parts);
+  }
+
   /** Aborts a multipart upload; an upload the store no longer knows counts as aborted. */
   void abort(String key, String uploadId);
 

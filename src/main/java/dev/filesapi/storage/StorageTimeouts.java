@@ -31,8 +31,16 @@ public interface StorageTimeouts {
   @WithDefault("30ms")
   Duration completePerPart();
 
-  /** The longest deadline of a complete (10,000 parts reach it with the defaults). */
-  @WithDefault("5m")
+  /**
+   * The slowest rate (bytes per second) at which a store is assumed to assemble an object from its
+   * parts: a complete may take {@link #control()} plus size / rate when that is longer than the
+   * per-part share (a 2 GiB complete: 133 s with the defaults).
+   */
+  @WithDefault("16M")
+  MemorySize completeMinThroughput();
+
+  /** The longest deadline of a complete (a 57 GiB complete reaches it with the defaults). */
+  @WithDefault("1h")
   Duration completeMax();
 
   /**

@@ -26,13 +26,15 @@ public final class StoreDeadlines {
   private final Duration completePerPart;
   private final Duration completeMax;
   private final long minBytesPerSecond;
+  private final long completeBytesPerSecond;
 
   public StoreDeadlines(
       Duration control,
       Duration controlAttempt,
       Duration completePerPart,
       Duration completeMax,
-      long minBytesPerSecond) {
+      long minBytesPerSecond,
+      long completeBytesPerSecond) {
     requirePositive("files.storage.timeout.control", control);
     requirePositive("files.storage.timeout.control-attempt", controlAttempt);
     requirePositive("files.storage.timeout.complete-max", completeMax);
@@ -43,6 +45,11 @@ public final class StoreDeadlines {
     if (minBytesPerSecond <= 0) {
       throw new IllegalStateException("files.storage.timeout.min-throughput must be positive");
     }
+    if (completeBytesPerSecond <= 0) {
+      throw new IllegalStateException(
+          "files.storage.timeout.complete-min-throughput must be positive");
+    }
+    this.completeBytesPerSecond = completeBytesPerSecond;
     this.control = new Deadline(control, min(controlAttempt, control));
     this.completePerPart = completePerPart;
     this.completeMax = max(completeMax, control);
@@ -55,7 +62,8 @@ public final class StoreDeadlines {
         timeouts.controlAttempt(),
         timeouts.completePerPart(),
         timeouts.completeMax(),
-        timeouts.minThroughput().asLongValue());
+        timeouts.minThroughput().asLongValue(),
+        timeouts.completeMinThroughput().asLongValue());
   }
 
   /** Create, abort, list parts, head, delete, the start of a GET, the readiness probe. */
@@ -73,11 +81,26 @@ public final class StoreDeadlines {
     return new Deadline(total, total);
   }
 
+  /**
+   * A complete of this many parts and bytes: as {@link #complete(int)}, or {@code control} plus the
+   * bytes at {@code complete-min-throughput} when that is longer (a store that assembles the object
+   * by copying its bytes), never more than {@code complete-max}.
+   */
+  public Deadline complete(int parts, long bytes) {
+    Duration byParts = complete(parts).total();
+    Duration byBytes = control.total().plusMillis(millisAt(bytes, completeBytesPerSecond));
+    Duration total = min(completeMax, max(byParts, byBytes));
+    return new Deadline(total, total);
+  }
+
   /** The PUT of a whole object of this many bytes, at no less than the minimum throughput. */
   public Deadline put(long bytes) {
-    long transferMillis = -Math.floorDiv(-Math.multiplyExact(bytes, 1000L), minBytesPerSecond);
-    Duration total = control.total().plusMillis(transferMillis);
+    Duration total = control.total().plusMillis(millisAt(bytes, minBytesPerSecond));
     return new Deadline(total, total);
+  }
+
+  private static long millisAt(long bytes, long bytesPerSecond) {
+    return -Math.floorDiv(-Math.multiplyExact(bytes, 1000L), bytesPerSecond);
   }
 
   private static void requirePositive(String property, Duration value) {

@@ -27,6 +27,7 @@ public class Janitor {
   private static final Logger LOG = Logger.getLogger(Janitor.class);
 
   private final UploadCompletion completion;
+  private final CompletionWork work;
   private final UploadService uploads;
   private final UploadStates states;
   private final UploadParts parts;
@@ -37,6 +38,7 @@ public class Janitor {
 
   Janitor(
       UploadCompletion completion,
+      CompletionWork work,
       UploadService uploads,
       UploadStates states,
       UploadParts parts,
@@ -45,6 +47,7 @@ public class Janitor {
       EntityManager em,
       Clock clock) {
     this.completion = completion;
+    this.work = work;
     this.uploads = uploads;
     this.states = states;
     this.parts = parts;
@@ -88,6 +91,8 @@ public class Janitor {
                   });
       for (Upload upload : batch) {
         uploads.abortInStoreQuietly(upload, "expired");
+        // A complete that timed out may still have assembled the object (issue 24): no orphan.
+        uploads.deleteObjectQuietly(upload, "expired");
       }
       expired += batch.size();
       if (batch.size() < config.batchSize()) {
@@ -119,6 +124,9 @@ public class Janitor {
                 });
     int repaired = 0;
     for (Upload upload : stuck) {
+      if (work.isRunning(upload.id)) {
+        continue; // this replica's complete is still assembling it
+      }
       try {
         if (repair(upload)) {
           repaired++;
@@ -137,7 +145,7 @@ public class Janitor {
    */
   private boolean repair(Upload upload) {
     Optional<ObjectStat> object = storage.stat(upload.storageKey);
-    if (object.isPresent() && object.get().size() == upload.numBytes) {
+    if (object.isPresent() && UploadCompletion.assembled(upload, object.get())) {
       // Screened by the pre-complete hook like a client's complete, before it is registered.
       return completion.settleAssembled(upload);
     }

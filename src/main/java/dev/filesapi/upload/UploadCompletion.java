@@ -1,6 +1,5 @@
 package dev.filesapi.upload;
 
-import static dev.filesapi.upload.UploadStates.completing;
 import static dev.filesapi.upload.UploadStates.latestTokens;
 import static dev.filesapi.upload.UploadStates.notInProgress;
 import static dev.filesapi.upload.UploadStates.require;
@@ -21,6 +20,8 @@ import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageRejectedException;
 import dev.filesapi.storage.StorageTimer;
 import dev.filesapi.storage.StorageUnavailableException;
+import dev.filesapi.storage.StoreDeadlines;
+import dev.filesapi.storage.StoredPart;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -32,6 +33,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
@@ -40,6 +46,14 @@ import org.jboss.logging.Logger;
  * assemble the object, then verify its CRC32C, let the pre-complete hook screen it, and commit
  * {@code completed} with the registered file. Owns every way out of {@code completing} (back to
  * {@code in_progress}, {@code failed}), which the janitor's repair uses too.
+ *
+ * <p>A complete converges (issue 24): the second phase runs as {@link CompletionWork} in the
+ * background, since a store that copies the bytes takes time in proportion to them; the request
+ * waits up to {@code files.upload.complete-wait} for it, else answers {@code 202} with the upload.
+ * A repeated complete joins the work running on this replica, or, when none runs (another replica,
+ * a crash), drives it again: an object already assembled at the upload's key (size, and part count
+ * where the ETag tells it) is registered; otherwise the store is asked to complete again, and a
+ * store that no longer knows the multipart upload is answered by looking at the object.
  */
 @ApplicationScoped
 public class UploadCompletion {
@@ -54,6 +68,10 @@ public class UploadCompletion {
   private final StorageTimer timer;
   private final BlockingHooks hooks;
   private final EntityManager em;
+  private final CompletionWork work;
+  private final UploadService uploads;
+  private final UploadConfig config;
+  private final StoreDeadlines deadlines;
 
   UploadCompletion(
       StorageBackend storage,
@@ -63,7 +81,11 @@ public class UploadCompletion {
       UploadStates states,
       StorageTimer timer,
       BlockingHooks hooks,
-      EntityManager em) {
+      EntityManager em,
+      CompletionWork work,
+      UploadService uploads,
+      UploadConfig config,
+      StoreDeadlines deadlines) {
     this.storage = storage;
     this.parts = parts;
     this.files = files;
@@ -72,31 +94,133 @@ public class UploadCompletion {
     this.timer = timer;
     this.hooks = hooks;
     this.em = em;
+    this.work = work;
+    this.uploads = uploads;
+    this.config = config;
+    this.deadlines = deadlines;
   }
 
-  /** What the first phase of complete decided. */
+  /**
+   * What the first phase of complete decided.
+   *
+   * @param tokens every part's token; on a re-drive, those known (checkpointed or sent), the rest
+   *     to be asked of the store
+   * @param redrive whether the upload was already {@code completing} with no work running here
+   */
   private record CompletePlan(
       Upload upload,
       List<PartToken> tokens,
       boolean checkpointed,
       StoredFile existing,
-      String checksum) {}
+      String checksum,
+      boolean redrive,
+      String apiKeyId) {}
 
-  public RegisteredFile complete(String organizationId, String uploadId, CompleteRequest request) {
-    CompletePlan plan =
-        QuarkusTransaction.requiringNew()
-            .call(() -> beginComplete(organizationId, uploadId, request));
-    if (plan.existing() != null) {
-      return RegisteredFile.of(plan.existing());
+  /**
+   * What a complete request ends with: the registered file, or, while the store is still assembling
+   * it, the upload as {@code GET /v1/files/uploads/{id}} shows it.
+   */
+  public record CompleteAnswer(RegisteredFile file, UploadView pending) {}
+
+  public CompleteAnswer complete(String organizationId, String uploadId, CompleteRequest request) {
+    AtomicReference<CompletionWork.Claim> claimed = new AtomicReference<>();
+    CompletePlan plan;
+    try {
+      plan =
+          QuarkusTransaction.requiringNew()
+              .call(() -> beginComplete(organizationId, uploadId, request, claimed));
+    } catch (RuntimeException e) {
+      CompletionWork.Claim claim = claimed.get();
+      if (claim != null && claim.owner()) {
+        work.abandon(uploadId, claim.outcome(), e);
+      }
+      throw e;
     }
+    if (plan.existing() != null) {
+      return new CompleteAnswer(RegisteredFile.of(plan.existing()), null);
+    }
+    CompletionWork.Claim claim = claimed.get();
+    if (claim.owner()) {
+      work.start(plan.upload().id, claim.outcome(), () -> drive(plan));
+    }
+    return await(organizationId, plan.upload(), claim.outcome());
+  }
+
+  /**
+   * Waits for the complete's work up to {@code files.upload.complete-wait}. Meanwhile the store is
+   * probed with a control call: a store that answers nothing at all is an outage ({@code 503}
+   * within about 10 s, the work going on), a slow one that answers is not.
+   */
+  private CompleteAnswer await(
+      String organizationId, Upload upload, CompletableFuture<RegisteredFile> outcome) {
+    long waitNanos = config.completeWait().toNanos();
+    long probeEvery = Math.max(1, Math.min(waitNanos / 2, deadlines.control().total().toNanos()));
+    long deadline = System.nanoTime() + waitNanos;
+    work.waiting(outcome);
+    try {
+      return awaitUntil(organizationId, upload, outcome, deadline, probeEvery);
+    } finally {
+      work.doneWaiting(outcome);
+    }
+  }
+
+  private CompleteAnswer awaitUntil(
+      String organizationId,
+      Upload upload,
+      CompletableFuture<RegisteredFile> outcome,
+      long deadline,
+      long probeEvery) {
+    while (true) {
+      long remaining = deadline - System.nanoTime();
+      try {
+        if (remaining <= 0) {
+          return outcome.isDone()
+              ? new CompleteAnswer(outcome.get(), null)
+              : new CompleteAnswer(null, uploads.get(organizationId, upload.id));
+        }
+        return new CompleteAnswer(
+            outcome.get(Math.min(remaining, probeEvery), TimeUnit.NANOSECONDS), null);
+      } catch (TimeoutException e) {
+        if (deadline - System.nanoTime() > 0) {
+          timer.time(upload.backend, "probe", storage::checkReachable);
+        }
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException failure
+            ? failure
+            : new IllegalStateException("complete failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageUnavailableException("complete (interrupted)", e);
+      }
+    }
+  }
+
+  /** The second phase, in the background: the store's complete, then the registration. */
+  private RegisteredFile drive(CompletePlan plan) {
     Upload upload = plan.upload();
+    List<PartToken> tokens = plan.tokens();
+    if (plan.redrive()) {
+      // Left completing by a request that is gone: the store may have assembled the object.
+      Optional<ObjectStat> object =
+          timer.time(upload.backend, "stat", () -> storage.stat(upload.storageKey));
+      if (object.isPresent() && assembled(upload, object.get())) {
+        return finish(plan, object);
+      }
+      tokens = withStoredTokens(upload, tokens);
+    }
     Optional<ObjectStat> stat = null;
     try {
+      List<PartToken> sent = tokens;
       timer.time(
           upload.backend,
           "complete",
-          () -> storage.complete(upload.storageKey, upload.backendUploadId, plan.tokens()));
+          () -> storage.complete(upload.storageKey, upload.backendUploadId, sent, upload.numBytes));
     } catch (InvalidPartsException e) {
+      // Some stores (S3Proxy's in-memory one) answer a complete of a completed upload so.
+      Optional<ObjectStat> object = statQuietly(upload);
+      if (object.isPresent() && assembled(upload, object.get())) {
+        return finish(plan, object);
+      }
       reopen(upload);
       throw new ApiException(
           400,
@@ -107,21 +231,90 @@ public class UploadCompletion {
           null,
           e.partNumbers(),
           null);
-    } catch (StorageUnavailableException | StorageRejectedException e) {
+    } catch (StorageUnavailableException e) {
+      // An error answer may come from a store that finished the object (S3Proxy answers 500 to a
+      // complete of a completed upload): the object decides.
+      Optional<ObjectStat> object = e.answered() ? statQuietly(upload) : Optional.empty();
+      if (object.isEmpty() || !assembled(upload, object.get())) {
+        reopen(upload);
+        throw e;
+      }
+      stat = object;
+    } catch (StorageRejectedException e) {
       reopen(upload);
       throw e;
     } catch (NoSuchUploadException e) {
-      // A complete that reached the store before a crash already assembled the object.
+      // A complete that reached the store before (a timeout, a crash, a lost answer) already
+      // assembled the object.
       stat = statOrReopen(upload);
-      if (stat.isEmpty() || stat.get().size() != upload.numBytes) {
+      if (stat.isEmpty() || !assembled(upload, stat.get())) {
         fail(upload);
         throw ApiException.conflict(
             "upload_failed", "The store no longer has this upload; start a new one");
       }
     }
+    return finish(plan, stat);
+  }
+
+  private RegisteredFile finish(CompletePlan plan, Optional<ObjectStat> stat) {
+    Upload upload = plan.upload();
     Optional<String> crc32c = verifyCrc32c(upload, plan.checksum(), stat);
-    screen(upload);
+    screen(upload, plan.apiKeyId());
     return RegisteredFile.of(registerAssembled(upload, crc32c, plan.checkpointed()));
+  }
+
+  /**
+   * Whether the object at the upload's key is the upload's assembled file: its size, and its part
+   * count where the ETag tells it. The key is the upload's own, never another's.
+   */
+  static boolean assembled(Upload upload, ObjectStat object) {
+    return object.size() == upload.numBytes
+        && object.multipartParts().map(parts -> parts == upload.numParts).orElse(true);
+  }
+
+  /** A re-drive's tokens: those known, and the rest as the store holds them. */
+  private List<PartToken> withStoredTokens(Upload upload, List<PartToken> known) {
+    if (known.size() == upload.numParts) {
+      return known;
+    }
+    List<StoredPart> stored;
+    try {
+      stored =
+          timer.time(
+              upload.backend,
+              "list_parts",
+              () -> storage.listParts(upload.storageKey, upload.backendUploadId));
+    } catch (NoSuchUploadException e) {
+      fail(upload);
+      throw ApiException.conflict(
+          "upload_failed", "The store no longer has this upload; start a new one");
+    }
+    TreeMap<Integer, String> tokens = new TreeMap<>();
+    stored.forEach(part -> tokens.put(part.partNumber(), part.token()));
+    known.forEach(part -> tokens.put(part.partNumber(), part.token()));
+    List<Integer> missing =
+        IntStream.range(0, upload.numParts).filter(n -> !tokens.containsKey(n)).boxed().toList();
+    if (!missing.isEmpty()) {
+      reopen(upload);
+      throw new ApiException(
+          400,
+          "missing_parts",
+          missing.size() + " part(s) have no token: checkpoint them or send them in parts",
+          null,
+          missing,
+          null);
+    }
+    List<PartToken> ordered = new ArrayList<>(tokens.size());
+    tokens.forEach((number, token) -> ordered.add(new PartToken(number, token)));
+    return ordered;
+  }
+
+  private Optional<ObjectStat> statQuietly(Upload upload) {
+    try {
+      return timer.time(upload.backend, "stat", () -> storage.stat(upload.storageKey));
+    } catch (StorageUnavailableException | StorageRejectedException e) {
+      return Optional.empty();
+    }
   }
 
   private static BlockingHooks.HookUpload hookUpload(Upload upload) {
@@ -134,10 +327,10 @@ public class UploadCompletion {
    * that cannot be asked, deletes the object and fails the upload (the store's multipart upload is
    * gone, so a complete could not be repeated).
    */
-  private void screen(Upload upload) {
+  private void screen(Upload upload, String apiKeyId) {
     BlockingHooks.Verdict verdict;
     try {
-      verdict = askPreComplete(upload);
+      verdict = askPreComplete(upload, apiKeyId);
     } catch (ApiException unavailable) {
       files.discardObject(upload.storageKey);
       fail(upload);
@@ -205,9 +398,10 @@ public class UploadCompletion {
    * @throws ApiException {@code 503 hook_unavailable} when the hook cannot be asked and hooks fail
    *     closed
    */
-  private BlockingHooks.Verdict askPreComplete(Upload upload) {
+  private BlockingHooks.Verdict askPreComplete(Upload upload, String apiKeyId) {
     return hooks.preComplete(
         upload.organizationId,
+        apiKeyId,
         hookUpload(upload),
         ttl -> storage.presignDownload(upload.storageKey, ttl, "attachment"));
   }
@@ -224,7 +418,7 @@ public class UploadCompletion {
   boolean settleAssembled(Upload upload) {
     BlockingHooks.Verdict verdict;
     try {
-      verdict = askPreComplete(upload);
+      verdict = askPreComplete(upload, null);
     } catch (ApiException unavailable) {
       LOG.warnf(
           "upload %s: the pre-complete hook could not be asked, repair retried later", upload.id);
@@ -250,18 +444,27 @@ public class UploadCompletion {
       Upload upload, Optional<String> crc32c, boolean checkpointed) {
     FileService.Registration registration =
         QuarkusTransaction.requiringNew().call(() -> finishComplete(upload, crc32c, checkpointed));
+    if (registration == null) {
+      // Another drive of the same complete (another replica's) registered it first.
+      return QuarkusTransaction.requiringNew().call(() -> fileOf(upload));
+    }
     registration.replacedStorageKey().ifPresent(files::discardObject);
     return registration.file();
   }
 
   private CompletePlan beginComplete(
-      String organizationId, String uploadId, CompleteRequest request) {
+      String organizationId,
+      String uploadId,
+      CompleteRequest request,
+      AtomicReference<CompletionWork.Claim> claimed) {
     Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_WRITE);
     switch (upload.status) {
       case COMPLETED -> {
-        return new CompletePlan(upload, List.of(), false, fileOf(upload), null);
+        return new CompletePlan(upload, List.of(), false, fileOf(upload), null, false, null);
       }
-      case COMPLETING -> throw completing("retry shortly to get the file");
+      case COMPLETING -> {
+        return joinOrRedrive(upload, request, claimed);
+      }
       case IN_PROGRESS -> {}
       default -> throw notInProgress(upload);
     }
@@ -285,9 +488,41 @@ public class UploadCompletion {
     states.transition(upload, UploadStatus.COMPLETING);
     List<PartToken> ordered = new ArrayList<>(tokens.size());
     tokens.forEach((number, token) -> ordered.add(new PartToken(number, token)));
+    // Claimed under the row lock: a complete repeated on this replica finds it and joins.
+    claimed.set(work.claim(upload.id));
     // No checkpoint can arrive while the upload is completing: none now means none to delete later.
     return new CompletePlan(
-        upload, ordered, !checkpointed.isEmpty(), null, request.integrityChecksum());
+        upload,
+        ordered,
+        !checkpointed.isEmpty(),
+        null,
+        request.integrityChecksum(),
+        false,
+        BlockingHooks.callerKeyId());
+  }
+
+  /**
+   * A complete of an upload already {@code completing}: joins the work running on this replica, or
+   * drives it again when none runs here (its request timed out on another replica, or a replica
+   * died in it). Never {@code 409}: a client repeating its complete must be told to wait or get the
+   * file.
+   */
+  private CompletePlan joinOrRedrive(
+      Upload upload, CompleteRequest request, AtomicReference<CompletionWork.Claim> claimed) {
+    CompletionWork.Claim claim = work.claim(upload.id);
+    claimed.set(claim);
+    if (!claim.owner()) {
+      return new CompletePlan(upload, List.of(), false, null, null, false, null);
+    }
+    requireChecksum(upload, request.integrityChecksum());
+    List<PartTokenEntry> given = request.partsOrEmpty();
+    requireTokens("parts", given, upload.numParts);
+    TreeMap<Integer, String> tokens = new TreeMap<>(parts.checkpointed(upload.id));
+    tokens.putAll(latestTokens(given));
+    List<PartToken> known = new ArrayList<>(tokens.size());
+    tokens.forEach((number, token) -> known.add(new PartToken(number, token)));
+    return new CompletePlan(
+        upload, known, true, null, request.integrityChecksum(), true, BlockingHooks.callerKeyId());
   }
 
   private FileService.Registration finishComplete(
@@ -308,6 +543,9 @@ public class UploadCompletion {
               em.createNativeQuery("select status from upload where id = ?1")
                   .setParameter(1, upload.id)
                   .getSingleResult();
+      if (UploadStatus.COMPLETED.wireName().equals(status)) {
+        return null;
+      }
       throw ApiException.conflict("upload_not_in_progress", "The upload is " + status);
     }
     states.transitioned(upload, UploadStatus.COMPLETED, now);

@@ -16,6 +16,14 @@ public interface UploadConfig {
   @WithDefault("1h")
   Duration urlTtl();
 
+  /**
+   * How long a complete request waits for the store to assemble the object before it answers {@code
+   * 202} (the work goes on; the client sends the complete again). Three immediate attempts of the
+   * source API's client cover a 2 GiB complete on S3Proxy's filesystem store.
+   */
+  @WithDefault("30s")
+  Duration completeWait();
+
   /** How long an unfinished upload lives before the server aborts it. */
   @WithDefault("7d")
   Duration ttl();

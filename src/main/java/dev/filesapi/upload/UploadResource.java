@@ -21,6 +21,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -44,6 +45,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
     content =
         @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class UploadResource {
+  /** A 202's Retry-After: the work is checked again as soon as the complete is repeated. */
+  private static final int COMPLETE_RETRY_AFTER_SECONDS = 1;
+
   private final UploadInitiation initiation;
   private final UploadService uploads;
   private final UploadCompletion completion;
@@ -193,13 +197,36 @@ public class UploadResource {
       summary = "Complete an upload",
       description =
           "Assembles the file from the checkpointed tokens and those in parts (which win). Completing"
-              + " a completed upload returns the same file. While another request is completing the"
-              + " same upload the answer is 409 upload_completing with Retry-After.")
+              + " a completed upload returns the same file. The store assembles the object in the"
+              + " background: when that outlasts files.upload.complete-wait the answer is 202 with"
+              + " Retry-After and the upload (status completing); send the same complete again"
+              + " (it joins the running work) until 200. A complete repeated after a timeout, a"
+              + " crash or a lost connection converges on the file.")
   @RequestBody(
       content =
           @Content(
               examples = @ExampleObject(name = "all parts checkpointed", value = "{\"parts\":[]}")))
-  @APIResponse(responseCode = "200", description = "The registered file")
+  @APIResponse(
+      responseCode = "200",
+      description = "The registered file",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = RegisteredFile.class)))
+  @APIResponse(
+      responseCode = "202",
+      description =
+          "The store is still assembling the object: the upload (status completing), with"
+              + " Retry-After. Send the same complete again to get the file",
+      headers =
+          @Header(
+              name = "Retry-After",
+              description = "Seconds to wait before sending the complete again",
+              schema = @Schema(type = SchemaType.INTEGER)),
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = UploadView.class)))
   @APIResponse(
       responseCode = "422",
       description =
@@ -218,7 +245,9 @@ public class UploadResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "409",
-      description = "upload_not_in_progress (aborted, expired or failed), upload_completing",
+      description =
+          "upload_not_in_progress (aborted, expired or failed), upload_failed (the store lost the"
+              + " upload and holds no object)",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "502",
@@ -226,11 +255,21 @@ public class UploadResource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "503",
-      description = "storage_unavailable; the upload stays completable",
+      description =
+          "storage_unavailable (the store answers nothing, within about 10 s), complete_busy (this"
+              + " replica runs as many completes as it can); the upload stays completable",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
-  public RegisteredFile complete(
+  public Response complete(
       @PathParam("upload_id") String uploadId, @NotNull @Valid CompleteRequest body) {
-    return completion.complete(caller.organizationId(), uploadId, body);
+    UploadCompletion.CompleteAnswer answer =
+        completion.complete(caller.organizationId(), uploadId, body);
+    if (answer.file() != null) {
+      return Response.ok(answer.file(), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+    return Response.accepted(answer.pending())
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .header("Retry-After", COMPLETE_RETRY_AFTER_SECONDS)
+        .build();
   }
 
   @POST

@@ -104,6 +104,8 @@ public class UploadService {
                 });
     timer.time(
         upload.backend, "abort", () -> storage.abort(upload.storageKey, upload.backendUploadId));
+    // A complete that timed out and was reopened may have left the assembled object (issue 24).
+    timer.time(upload.backend, "delete", () -> storage.delete(upload.storageKey));
   }
 
   /**
@@ -119,6 +121,19 @@ public class UploadService {
     } catch (RuntimeException e) {
       // Any failure: the caller may be handling another exception, which this must not replace.
       LOG.warnf("upload %s %s, but the store abort failed: %s", upload.id, settled, e.getMessage());
+    }
+  }
+
+  /**
+   * Deletes the object at the upload's key, for an upload settled without a file: a complete that
+   * timed out may have assembled it after all. A failure is logged, not thrown.
+   */
+  void deleteObjectQuietly(Upload upload, String settled) {
+    try {
+      storage.delete(upload.storageKey);
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "upload %s %s, but deleting its object failed: %s", upload.id, settled, e.getMessage());
     }
   }
 

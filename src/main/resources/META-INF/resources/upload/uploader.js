@@ -60,8 +60,12 @@ export class Api {
     return h;
   }
 
-  /** One JSON call, retried with backoff on network errors, 408, 429 and 5xx. */
-  async call(method, path, body, { signal, attempts = 6, onRetry } = {}) {
+  /**
+   * One JSON call, retried with backoff on network errors, 408, 429 and 5xx. With onAccepted, a
+   * 202 (complete: the store is still assembling the file) is told to it and the call is sent
+   * again after Retry-After, until another answer.
+   */
+  async call(method, path, body, { signal, attempts = 6, onRetry, onAccepted } = {}) {
     for (let attempt = 0; ; attempt++) {
       let response;
       try {
@@ -79,6 +83,12 @@ export class Api {
         }
         onRetry?.(`service unreachable`, attempt);
         await sleep(backoffMs(attempt), signal);
+        continue;
+      }
+      if (response.status === 202 && onAccepted) {
+        onAccepted(await response.json().catch(() => null));
+        await sleep(backoffMs(0, Number(response.headers.get('Retry-After')) || 1), signal);
+        attempt--; // not a failure: the work goes on
         continue;
       }
       if (response.ok) {
@@ -491,7 +501,11 @@ export class FileUpload extends EventTarget {
       const checksum = this.wholeFileChecksum();
       if (checksum) body.integrity_checksum = checksum;
       try {
-        return await this.api.complete(this.uploadId, body, { signal, onRetry: this.retrying('Complete') });
+        return await this.api.complete(this.uploadId, body, {
+          signal,
+          onRetry: this.retrying('Complete'),
+          onAccepted: () => this.setState('completing', 'Assembling… (the store is still joining the parts)'),
+        });
       } catch (e) {
         const repairable = e.code === 'invalid_part' || e.code === 'missing_parts';
         if (!repairable || round >= 2 || !e.parts?.length) throw e;

@@ -39,9 +39,9 @@ import java.util.function.Supplier;
  * the body on 200/201, raises {@code ApiError} (reading {@code errors[].code}) on 400–416, and
  * sends every other status again, three attempts in all, before raising {@code ValueError}.
  */
-final class SourceClient {
+public final class SourceClient {
   /** What the client makes of an answer's status. */
-  enum Outcome {
+  public enum Outcome {
     /** 200 or 201: the body is returned. */
     RETURNED,
     /** 400–416: ApiError, with the body's errors. */
@@ -77,17 +77,17 @@ final class SourceClient {
 
   private final String apiKey;
 
-  SourceClient(String apiKey) {
+  public SourceClient(String apiKey) {
     this.apiKey = apiKey;
   }
 
   /** One call as the client ends it: the last answer, how many were sent, and the outcome. */
-  record Result(int status, String body, int attempts) {
-    Outcome outcome() {
+  public record Result(int status, String body, int attempts) {
+    public Outcome outcome() {
       return outcomeOf(status);
     }
 
-    JsonPath json() {
+    public JsonPath json() {
       return new JsonPath(body);
     }
 
@@ -236,7 +236,7 @@ final class SourceClient {
   // ---- direct_upload ----
 
   /** _initiate_upload: json.dumps of filename, file_type, num_bytes. */
-  Result initiate(String filename, long numBytes) {
+  public Result initiate(String filename, long numBytes) {
     String payload =
         "{\"filename\": \""
             + filename
@@ -252,7 +252,7 @@ final class SourceClient {
    * _upload_part_with_retry: a PUT with only Content-Length; the ETag header (or "") is the part
    * token.
    */
-  static Map<String, Object> putPart(Map<String, Object> part, byte[] file)
+  public static Map<String, Object> putPart(Map<String, Object> part, byte[] file)
       throws IOException, InterruptedException {
     int offset = ((Number) part.get("offset")).intValue();
     int length = ((Number) part.get("length")).intValue();
@@ -272,7 +272,7 @@ final class SourceClient {
   }
 
   /** _complete_upload: json.dumps({"parts": completed_parts}), sorted by part number. */
-  Result complete(String uploadId, List<Map<String, Object>> completedParts) {
+  public Result complete(String uploadId, List<Map<String, Object>> completedParts) {
     List<String> parts = new ArrayList<>();
     for (Map<String, Object> part : completedParts) {
       parts.add(

@@ -29,9 +29,12 @@ class StoreDeadlinesTest {
     assertThat(timeouts.control()).isEqualTo(Duration.ofSeconds(5));
     assertThat(timeouts.controlAttempt()).isEqualTo(Duration.ofSeconds(2));
     assertThat(timeouts.completePerPart()).isEqualTo(Duration.ofMillis(30));
-    assertThat(timeouts.completeMax()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(timeouts.completeMax()).isEqualTo(Duration.ofHours(1));
+    assertThat(timeouts.completeMinThroughput().asLongValue()).isEqualTo(16 * 1024 * 1024);
     assertThat(timeouts.minThroughput().asLongValue()).isEqualTo(1024 * 1024);
     assertThat(StoreDeadlines.of(timeouts).complete(10_000)).isEqualTo(DEFAULTS.complete(10_000));
+    assertThat(StoreDeadlines.of(timeouts).complete(256, 1L << 31))
+        .isEqualTo(DEFAULTS.complete(256, 1L << 31));
   }
 
   @Test
@@ -52,9 +55,25 @@ class StoreDeadlinesTest {
   void aLargeCompleteGrowsWithItsPartsUpToTheCap() {
     assertThat(DEFAULTS.complete(1000))
         .isEqualTo(new Deadline(Duration.ofSeconds(30), Duration.ofSeconds(30)));
-    assertThat(DEFAULTS.complete(9_999).total()).isEqualTo(Duration.ofMillis(299_970));
     assertThat(DEFAULTS.complete(10_000).total()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(DEFAULTS.complete(10_001).total()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(DEFAULTS.complete(120_000).total()).isEqualTo(Duration.ofHours(1));
+    assertThat(DEFAULTS.complete(120_001).total()).isEqualTo(Duration.ofHours(1));
+  }
+
+  /** Issue 24: 256 parts of 8 MiB had 7.7 s, and a store that copies the bytes needed longer. */
+  @Test
+  void aCompleteIsGivenItsBytesAtTheMinimumAssemblyThroughput() {
+    // Few bytes: the per-part share (or the control deadline) rules.
+    assertThat(DEFAULTS.complete(1, 0)).isEqualTo(DEFAULTS.complete(1));
+    assertThat(DEFAULTS.complete(1000, 1000)).isEqualTo(DEFAULTS.complete(1000));
+    // 2 GiB in 256 parts: 5 s + 128 s at 16 MiB/s, one attempt taking all of it.
+    Deadline twoGib = DEFAULTS.complete(256, 2L << 30);
+    assertThat(twoGib.total()).isEqualTo(Duration.ofSeconds(133));
+    assertThat(twoGib.attempt()).isEqualTo(twoGib.total());
+    assertThat(DEFAULTS.complete(256, (2L << 30) + 1).total())
+        .isEqualTo(Duration.ofMillis(133_001));
+    // 250 GB: capped.
+    assertThat(DEFAULTS.complete(10_000, 250_000_000_000L).total()).isEqualTo(Duration.ofHours(1));
   }
 
   @Test
@@ -72,7 +91,12 @@ class StoreDeadlinesTest {
   void anAttemptNeverOutlastsTheCall() {
     StoreDeadlines deadlines =
         new StoreDeadlines(
-            Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(1), 1);
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(3),
+            Duration.ZERO,
+            Duration.ofSeconds(1),
+            1,
+            1);
     assertThat(deadlines.control().attempt()).isEqualTo(Duration.ofSeconds(1));
   }
 
@@ -81,7 +105,12 @@ class StoreDeadlinesTest {
     assertThatThrownBy(
             () ->
                 new StoreDeadlines(
-                    Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), 1))
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    1,
+                    1))
         .hasMessageContaining("files.storage.timeout.control");
     assertThatThrownBy(
             () ->
@@ -90,7 +119,18 @@ class StoreDeadlinesTest {
                     Duration.ofSeconds(1),
                     Duration.ZERO,
                     Duration.ofSeconds(1),
-                    0))
+                    0,
+                    1))
         .hasMessageContaining("files.storage.timeout.min-throughput");
+    assertThatThrownBy(
+            () ->
+                new StoreDeadlines(
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1),
+                    Duration.ZERO,
+                    Duration.ofSeconds(1),
+                    1,
+                    0))
+        .hasMessageContaining("files.storage.timeout.complete-min-throughput");
   }
 }

@@ -12,8 +12,9 @@ public final class TestDeadlines {
           Duration.ofSeconds(5),
           Duration.ofSeconds(2),
           Duration.ofMillis(30),
-          Duration.ofMinutes(5),
-          1024 * 1024);
+          Duration.ofHours(1),
+          1024 * 1024,
+          16L * 1024 * 1024);
 
   /** About a second for every call, so tests of a store that stops answering stay short. */
   public static final StoreDeadlines SHORT =
@@ -22,5 +23,6 @@ public final class TestDeadlines {
           Duration.ofMillis(500),
           Duration.ofMillis(1),
           Duration.ofSeconds(1),
+          100L * 1024 * 1024,
           100L * 1024 * 1024);
 }

@@ -41,6 +41,12 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   /** {@code "true"}: the service reaches the store through a {@link FreezableProxy}. */
   public static final String THROUGH_PROXY = "through-proxy";
 
+  /**
+   * {@code "true"}: S3Proxy over a temporary directory (jclouds' filesystem store, as the embedded
+   * default runs it: a complete copies the parts' bytes), deleted at the end.
+   */
+  public static final String ON_DISK = "on-disk";
+
   /** The secret key the service signs with, when it is to differ from the store's. */
   public static final String SERVICE_SECRET_KEY = "service-secret-key";
 
@@ -51,6 +57,7 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
   private static boolean databaseStopped;
   private static EmbeddedStore store;
   private static FreezableProxy storeProxy;
+  private static Path storeDirectory;
 
   private Map<String, String> args = Map.of();
   private boolean restartable;
@@ -71,8 +78,13 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
       } else {
         database = EmbeddedDatabase.start(Optional.empty());
       }
+      if (Boolean.parseBoolean(args.get(ON_DISK))) {
+        storeDirectory = Files.createTempDirectory("files-test-objects");
+      }
       store =
-          EmbeddedStore.inMemory("test-access-key", STORE_SECRET_KEY)
+          (storeDirectory == null
+                  ? EmbeddedStore.inMemory("test-access-key", STORE_SECRET_KEY)
+                  : EmbeddedStore.onDisk(storeDirectory, "test-access-key", STORE_SECRET_KEY))
               .decorated(FilesTestResource::counting)
               .ignoringUnknownHeaders(!Boolean.parseBoolean(args.get(STOCK_S3PROXY)))
               .start(0, BUCKET);
@@ -231,6 +243,20 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
       database = null;
       databaseStopped = false;
       deleteDatabaseDirectory();
+      deleteStoreDirectory();
+    }
+  }
+
+  private static void deleteStoreDirectory() {
+    if (storeDirectory == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(storeDirectory)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new IllegalStateException("could not delete " + storeDirectory, e);
+    } finally {
+      storeDirectory = null;
     }
   }
 

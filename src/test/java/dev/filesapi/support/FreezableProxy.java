@@ -6,10 +6,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
@@ -19,6 +22,11 @@ import java.util.function.IntSupplier;
  * dropped, never delivered later, so a request its client gave up on cannot take effect behind the
  * client's back; a connection that lost bytes is cut when the relay thaws, and new connections
  * work. Plain sockets, so it hides nothing of the HTTP exchange.
+ *
+ * <p>It can also hold back the store's answer to CompleteMultipartUpload (a {@code POST} with an
+ * {@code uploadId}), the store having done the work: {@link #delayCompleteAnswers} (a store that
+ * assembles slowly) and {@link #dropCompleteAnswers} (the connection lost after the store
+ * finished).
  */
 public final class FreezableProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -33,6 +41,14 @@ public final class FreezableProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Object gate = new Object();
   private boolean frozen;
+  private volatile Duration completeDelay = Duration.ZERO;
+  private final AtomicInteger completeDrops = new AtomicInteger();
+  private final AtomicInteger completesHeld = new AtomicInteger();
+
+  /** One relayed connection: whether its last request was a CompleteMultipartUpload. */
+  private static final class Exchange {
+    volatile boolean completeSent;
+  }
 
   private FreezableProxy(ServerSocket listener, IntSupplier targetPort) {
     this.listener = listener;
@@ -73,6 +89,27 @@ public final class FreezableProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on the answer to every CompleteMultipartUpload reaches the service this much later
+   * (the store has finished); {@link Duration#ZERO} relays them at once again.
+   */
+  public void delayCompleteAnswers(Duration delay) {
+    completeDelay = delay;
+  }
+
+  /**
+   * The answers to the next {@code count} CompleteMultipartUpload requests are never relayed: the
+   * connection is cut once the store has answered.
+   */
+  public void dropCompleteAnswers(int count) {
+    completeDrops.set(count);
+  }
+
+  /** How many complete answers were delayed or dropped so far. */
+  public int completesHeld() {
+    return completesHeld.get();
+  }
+
   /** Waits while frozen; answers whether it was frozen (whatever arrived meanwhile is lost). */
   private boolean awaitThawed() throws InterruptedException {
     synchronized (gate) {
@@ -104,8 +141,9 @@ public final class FreezableProxy implements AutoCloseable {
       }
       Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort.getAsInt());
       sockets.add(server);
-      threads.execute(() -> pump(server, client));
-      pump(client, server);
+      Exchange exchange = new Exchange();
+      threads.execute(() -> pump(server, client, exchange, false));
+      pump(client, server, exchange, true);
     } catch (IOException | InterruptedException e) {
       closeQuietly(client);
     }
@@ -114,7 +152,7 @@ public final class FreezableProxy implements AutoCloseable {
   /**
    * Copies until either side closes; a chunk that arrives while frozen is dropped with the line.
    */
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, Exchange exchange, boolean requests) {
     byte[] buffer = new byte[64 * 1024];
     try {
       InputStream in = from.getInputStream();
@@ -123,6 +161,22 @@ public final class FreezableProxy implements AutoCloseable {
       while ((read = in.read(buffer)) != -1) {
         if (awaitThawed()) {
           return;
+        }
+        if (requests) {
+          if (startsRequest(buffer, read)) {
+            exchange.completeSent = isComplete(buffer, read);
+          }
+        } else if (exchange.completeSent) {
+          exchange.completeSent = false;
+          if (completeDrops.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            completesHeld.incrementAndGet();
+            return; // the store answered; the service never hears it
+          }
+          Duration delay = completeDelay;
+          if (!delay.isZero()) {
+            completesHeld.incrementAndGet();
+            Thread.sleep(delay.toMillis());
+          }
         }
         out.write(buffer, 0, read);
         out.flush();
@@ -133,6 +187,19 @@ public final class FreezableProxy implements AutoCloseable {
       closeQuietly(from);
       closeQuietly(to);
     }
+  }
+
+  private static boolean startsRequest(byte[] buffer, int length) {
+    String start = new String(buffer, 0, Math.min(length, 8), StandardCharsets.ISO_8859_1);
+    return start.matches("^(GET|PUT|POST|HEAD|DELETE) .*");
+  }
+
+  /** A request line {@code POST /bucket/key?uploadId=…}: CompleteMultipartUpload. */
+  private static boolean isComplete(byte[] buffer, int length) {
+    String head = new String(buffer, 0, Math.min(length, 2048), StandardCharsets.ISO_8859_1);
+    int lineEnd = head.indexOf("\r\n");
+    String line = lineEnd < 0 ? head : head.substring(0, lineEnd);
+    return line.startsWith("POST ") && line.contains("uploadId=");
   }
 
   private void closeQuietly(Socket socket) {

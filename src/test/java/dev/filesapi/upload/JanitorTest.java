@@ -33,6 +33,7 @@ class JanitorTest {
 
   @Inject Janitor janitor;
   @Inject StorageBackend storage;
+  @Inject CompletionWork work;
 
   private record Started(
       String uploadId, String name, byte[] content, List<Map<String, Object>> tokens) {}
@@ -110,6 +111,60 @@ class JanitorTest {
         .then()
         .statusCode(200)
         .body("is_resume", equalTo(false));
+  }
+
+  /**
+   * Issue 24: a complete still running on this replica (a slow store) is no stuck one: the janitor
+   * leaves it alone, and the heartbeat keeps its upload fresh for the janitors of other replicas.
+   */
+  @Test
+  void aCompleteRunningHereIsNeitherRepairedNorLeftStale() {
+    Started started = uploadedButNotCompleted();
+    Instant longAgo = Instant.now().minus(Duration.ofHours(1));
+    leaveCompleting(started.uploadId(), longAgo);
+    CompletionWork.Claim claim = work.claim(started.uploadId());
+    try {
+      assertThat(claim.owner()).isTrue();
+      janitor.repairStuck(Instant.now());
+      assertThat(status(started.uploadId())).isEqualTo("completing");
+
+      work.heartbeat();
+
+      Instant touched =
+          QuarkusTransaction.requiringNew()
+              .call(() -> Upload.<Upload>findById(started.uploadId()).updatedAt);
+      assertThat(touched).isAfter(longAgo.plus(Duration.ofMinutes(59)));
+    } finally {
+      work.abandon(started.uploadId(), claim.outcome(), new IllegalStateException("test over"));
+    }
+  }
+
+  /**
+   * Issue 24: a complete that timed out (the upload back in progress) may still have assembled the
+   * object; when the upload then expires, the janitor deletes that object: no orphan.
+   */
+  @Test
+  void anUploadThatExpiresAfterATimedOutCompleteLeavesNoObject() {
+    Started started = uploadedButNotCompleted();
+    Upload upload =
+        QuarkusTransaction.requiringNew().call(() -> Upload.findById(started.uploadId()));
+    storage.complete(
+        upload.storageKey,
+        upload.backendUploadId,
+        List.of(new PartToken(0, (String) started.tokens().get(0).get("part_token"))));
+    assertThat(storage.stat(upload.storageKey)).isPresent();
+    Instant expiresAt =
+        Instant.parse(
+            api()
+                .get("/v1/files/uploads/{id}", started.uploadId())
+                .then()
+                .extract()
+                .path("expires_at"));
+
+    assertThat(janitor.expireDue(expiresAt.plusSeconds(1))).isGreaterThanOrEqualTo(1);
+
+    assertThat(status(started.uploadId())).isEqualTo("expired");
+    assertThat(storage.stat(upload.storageKey)).isEmpty();
   }
 
   @Test

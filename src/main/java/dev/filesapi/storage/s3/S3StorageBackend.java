@@ -224,6 +224,16 @@ public class S3StorageBackend implements StorageBackend {
 
   @Override
   public void complete(String key, String uploadId, List<PartToken> parts) {
+    complete(key, uploadId, parts, deadlines.complete(parts.size()));
+  }
+
+  @Override
+  public void complete(String key, String uploadId, List<PartToken> parts, long numBytes) {
+    complete(key, uploadId, parts, deadlines.complete(parts.size(), numBytes));
+  }
+
+  private void complete(
+      String key, String uploadId, List<PartToken> parts, StoreDeadlines.Deadline deadline) {
     List<CompletedPart> completed = new ArrayList<>(parts.size());
     for (PartToken part : parts) {
       completed.add(
@@ -239,10 +249,11 @@ public class S3StorageBackend implements StorageBackend {
                   .key(key)
                   .uploadId(uploadId)
                   .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
-                  .overrideConfiguration(timeouts(deadlines.complete(parts.size()))));
+                  .overrideConfiguration(timeouts(deadline)));
     } catch (AwsServiceException e) {
       String code = errorCode(e);
-      if ("NoSuchUpload".equals(code)) {
+      // S3Proxy's filesystem store answers NoSuchKey for an upload it already completed.
+      if ("NoSuchUpload".equals(code) || "NoSuchKey".equals(code)) {
         throw new NoSuchUploadException("complete multipart upload of " + key);
       }
       if ("InvalidPart".equals(code) || "EntityTooSmall".equals(code)) {
@@ -280,7 +291,8 @@ public class S3StorageBackend implements StorageBackend {
     try {
       HeadObjectResponse head =
           s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(control));
-      return Optional.of(new ObjectStat(head.contentLength(), Optional.empty()));
+      return Optional.of(
+          new ObjectStat(head.contentLength(), Optional.empty(), Optional.ofNullable(head.eTag())));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (AwsServiceException e) {
@@ -438,6 +450,7 @@ public class S3StorageBackend implements StorageBackend {
             answer.awsErrorDetails() == null ? null : answer.awsErrorDetails().errorMessage());
       }
       LOG.warnf("S3 %s answered %d %s", action, answer.statusCode(), code);
+      return new StorageUnavailableException("S3 " + action, e, true);
     }
     return new StorageUnavailableException("S3 " + action, e);
   }

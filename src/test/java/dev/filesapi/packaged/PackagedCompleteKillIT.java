@@ -1,0 +1,217 @@
+package dev.filesapi.packaged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.filesapi.embedded.EmbeddedDatabase;
+import dev.filesapi.embedded.EmbeddedStore;
+import dev.filesapi.support.PackagedApp;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.options.ListContainerOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 24: SIGKILL of the service while a complete runs in the store; the store finishes the
+ * object; the service is started again; the complete sent again the way the source API's client
+ * sends it (again on anything but 200/201 and 400–416, three attempts, no pause) registers the file
+ * at once (never {@code 409 upload_completing}), and the bucket holds exactly the file's object.
+ * The store (S3Proxy in this JVM) holds CompleteMultipartUpload until the test lets it go.
+ */
+@Tag("long")
+class PackagedCompleteKillIT {
+  private static final String API_KEY = "fk_live_killcomplete" + "0".repeat(28);
+  private static final String BUCKET = "kill-complete";
+  private static final int NUM_RETRIES = 3;
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final CountDownLatch COMPLETE_ARRIVED = new CountDownLatch(1);
+  private static final CountDownLatch COMPLETE_MAY_GO_ON = new CountDownLatch(1);
+
+  private static EmbeddedDatabase database;
+  private static EmbeddedStore store;
+  private static final List<PackagedApp> apps = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    database = EmbeddedDatabase.start(Optional.empty());
+    store =
+        EmbeddedStore.inMemory("kill-access-key", "kill-secret-key")
+            .decorated(PackagedCompleteKillIT::holdingCompletes)
+            .start(0, BUCKET);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    COMPLETE_MAY_GO_ON.countDown();
+    try {
+      for (PackagedApp app : apps) {
+        app.close();
+      }
+    } finally {
+      try {
+        if (store != null) {
+          store.close();
+        }
+      } finally {
+        if (database != null) {
+          database.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aCompleteKilledWhileTheStoreAssemblesEndsRegisteredAfterARestart() throws Exception {
+    PackagedApp first = startApp();
+    URI base = first.awaitReady(Duration.ofSeconds(180));
+    byte[] content = "assembled while the service was killed".getBytes();
+    JsonNode initiated =
+        json(
+            send(
+                base,
+                "POST",
+                "/v1/files/uploads/initiate",
+                "{\"filename\":\"killed.txt\",\"file_type\":\"text/plain\",\"num_bytes\":"
+                    + content.length
+                    + "}"));
+    String uploadId = initiated.path("upload_id").asText();
+    String fileUid = initiated.path("file_uid").asText();
+    HttpResponse<String> put =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(initiated.path("parts").get(0).path("url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).isEqualTo(200);
+    String completeBody =
+        "{\"parts\": [{\"part_number\": 0, \"part_token\": "
+            + JSON.writeValueAsString(put.headers().firstValue("ETag").orElseThrow())
+            + "}]}";
+    HTTP.sendAsync(
+        request(base, "POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody),
+        HttpResponse.BodyHandlers.discarding());
+    assertThat(COMPLETE_ARRIVED.await(60, TimeUnit.SECONDS))
+        .as("the complete reached the store\n%s", first.report())
+        .isTrue();
+
+    first.process().destroyForcibly(); // SIGKILL
+    assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    COMPLETE_MAY_GO_ON.countDown();
+    awaitObject(fileUid, Duration.ofSeconds(30));
+
+    PackagedApp second = startApp();
+    base = second.awaitReady(Duration.ofSeconds(180));
+    int attempts = 0;
+    HttpResponse<String> answer;
+    do {
+      attempts++;
+      answer = send(base, "POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody);
+    } while (retried(answer.statusCode()) && attempts < NUM_RETRIES);
+
+    assertThat(answer.statusCode()).as(answer.body() + "\n" + second.report()).isEqualTo(200);
+    assertThat(attempts).isEqualTo(1);
+    assertThat(JSON.readTree(answer.body()).path("file_uid").asText()).isEqualTo(fileUid);
+    JsonNode info = json(send(base, "GET", "/v1/files/info", null));
+    // Objects = files: one file, one object, its own.
+    assertThat(info.path("num_files").asLong()).isEqualTo(1);
+    assertThat(objects()).singleElement().satisfies(name -> assertThat(name).endsWith(fileUid));
+  }
+
+  private static boolean retried(int status) {
+    return status != 200 && status != 201 && (status < 400 || status > 416);
+  }
+
+  private static PackagedApp startApp() throws Exception {
+    List<String> options = new ArrayList<>(PackagedApp.databaseSettings(database));
+    options.addAll(PackagedApp.storeSettings(store, BUCKET));
+    options.add("-Dfiles.bootstrap.api-key=" + API_KEY);
+    options.add("-Dquarkus.log.console.json.enabled=false");
+    PackagedApp app = PackagedApp.start("packaged-kill-complete-", options);
+    apps.add(app);
+    return app;
+  }
+
+  /** Polls the bucket until the store has written the object (or the bound passes). */
+  private static void awaitObject(String fileUid, Duration bound) throws InterruptedException {
+    Instant deadline = Instant.now().plus(bound);
+    while (Instant.now().isBefore(deadline)) {
+      if (objects().stream().anyMatch(name -> name.endsWith(fileUid))) {
+        return;
+      }
+      Thread.sleep(50); // polling interval; the loop checks the state
+    }
+    throw new AssertionError("the store never finished the object; it holds " + objects());
+  }
+
+  private static List<String> objects() {
+    return store.blobStore().list(BUCKET, ListContainerOptions.Builder.recursive()).stream()
+        .map(StorageMetadata::getName)
+        .filter(name -> name.contains("/files/"))
+        .toList();
+  }
+
+  private static HttpResponse<String> send(URI base, String method, String path, String body)
+      throws Exception {
+    return HTTP.send(request(base, method, path, body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest request(URI base, String method, String path, String body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(90))
+            .header("Authorization", "Bearer " + API_KEY);
+    if (body == null) {
+      return builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
+    }
+    return builder
+        .header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private static JsonNode json(HttpResponse<String> response) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  /** The store, holding every CompleteMultipartUpload until the test lets it go on. */
+  private static BlobStore holdingCompletes(BlobStore target) {
+    return (BlobStore)
+        Proxy.newProxyInstance(
+            BlobStore.class.getClassLoader(),
+            new Class<?>[] {BlobStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("completeMultipartUpload")) {
+                COMPLETE_ARRIVED.countDown();
+                if (!COMPLETE_MAY_GO_ON.await(120, TimeUnit.SECONDS)) {
+                  throw new IllegalStateException("the test never let the complete go on");
+                }
+              }
+              try {
+                return method.invoke(target, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+}
