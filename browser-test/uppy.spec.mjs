@@ -357,6 +357,10 @@ async function stop() {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
     if (service.exitCode === null) service.kill('SIGKILL');
   }
+  if (failedEarlier && existsSync(serviceLog)) {
+    const lines = readFileSync(serviceLog, 'utf8').trimEnd().split('\n');
+    console.log(`  last lines of the service log:\n  ${lines.slice(-40).join('\n  ')}`);
+  }
   if (!process.env.KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
   else console.log(`kept ${tmp}`);
 }
@@ -368,6 +372,5 @@ try {
 }
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
-if (failed && existsSync(serviceLog)) console.log(`service log: ${serviceLog}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

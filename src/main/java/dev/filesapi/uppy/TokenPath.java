@@ -18,8 +18,10 @@ public class TokenPath {
   public void rewrite(ContainerRequestContext request) {
     URI uri = request.getUriInfo().getRequestUri();
     String path = uri.getRawPath();
-    int at = path.indexOf(MARKER);
-    if (at < 0) {
+    String base = request.getUriInfo().getBaseUri().getRawPath();
+    // Only right under the base path: a file id may contain "/uppy/t/".
+    int at = base.endsWith("/") ? base.length() - 1 : base.length();
+    if (!path.startsWith(MARKER, at) || !path.startsWith(base.substring(0, at))) {
       return;
     }
     int tokenStart = at + MARKER.length();

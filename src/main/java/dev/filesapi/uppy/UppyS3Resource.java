@@ -60,7 +60,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
     name = "Uppy",
     description =
         "Uppy Companion's S3 routes for @uppy/aws-s3 (companionEndpoint /v1/uppy/t/<upload token>,"
-            + " or /v1/uppy with an Authorization header)")
+            + " or /v1/uppy with an Authorization header). Give the plugin shouldUseMultipart:"
+            + " true: GET /v1/uppy/s3/params (its single-request path) answers 400"
+            + " single_request_unsupported, since no call would register such a file.")
 @SecurityRequirement(name = "api_key")
 @APIResponse(
     responseCode = "401",
@@ -342,18 +344,13 @@ public class UppyS3Resource {
     return Map.of();
   }
 
+  /**
+   * Left out of the OpenAPI document: it has no successful answer (the README's Uppy section and
+   * the tag's description say why), and a document operation must have one.
+   */
   @GET
   @Path("/params")
-  @Operation(
-      operationId = "uppyUploadParameters",
-      summary = "Companion: single-request upload (not offered)",
-      description =
-          "A single POST/PUT straight to the store would leave a file no service call registers."
-              + " Every file goes multipart: give @uppy/aws-s3 shouldUseMultipart: true.")
-  @APIResponse(
-      responseCode = "400",
-      description = "single_request_unsupported",
-      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @Operation(hidden = true)
   public void params() {
     throw new ApiException(
         400,
