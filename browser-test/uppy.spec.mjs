@@ -181,7 +181,8 @@ async function main() {
   });
 
   const created = {}; // filename -> uploadId
-  const puts = []; // { upload, part, at }
+  const puts = []; // { upload, part, at }: part PUTs sent
+  const stored = []; // { upload, part }: part PUTs the store answered 200
   let failNextPartTwo = true;
   let refused500 = 0;
   let holdPuts = false;
@@ -211,6 +212,10 @@ async function main() {
     });
     page.on('response', async (response) => {
       const request = response.request();
+      const target = new URL(request.url());
+      if (request.method() === 'PUT' && target.searchParams.has('uploadId') && response.status() === 200) {
+        stored.push({ upload: target.searchParams.get('uploadId'), part: Number(target.searchParams.get('partNumber')) });
+      }
       if (request.method() === 'POST' && request.url().endsWith('/s3/multipart') && response.ok()) {
         const body = await response.json();
         created[request.postDataJSON().filename] = body.uploadId;
@@ -267,16 +272,17 @@ async function main() {
     await page.locator('#files').setInputFiles(makeFile('three-hundred-mib.bin', 300 * MiB));
     const fileId = await page.evaluate(() => window.fileIdOf('three-hundred-mib.bin'));
     await page.evaluate(() => window.uppy.upload());
-    await waitFor(
-      'three finished parts',
-      () => page.evaluate(() => (window.uppyLog.partsUploaded['three-hundred-mib.bin'] ?? []).length >= 3),
-      180_000,
-    );
-    await page.evaluate((id) => window.uppy.pauseResume(id), fileId);
-    const donePaused = await page.evaluate(() => [...(window.uppyLog.partsUploaded['three-hundred-mib.bin'] ?? [])]);
+    const storedBefore = stored.length;
+    await waitFor('three stored parts', () => stored.length >= storedBefore + 3, 180_000, 50);
+    const paused = await page.evaluate((id) => {
+      const answer = window.uppy.pauseResume(id);
+      const file = window.uppy.getFile(id);
+      return { answer, isPaused: file.isPaused, capabilities: window.uppy.getState().capabilities, progress: file.progress };
+    }, fileId);
     const pausedAt = Date.now();
+    const donePaused = stored.slice(storedBefore).map((p) => p.part);
     const listsBefore = listPartsCalls.length;
-    assert(await page.evaluate((id) => window.uppy.getFile(id).isPaused, fileId), 'the file is not paused');
+    assert(paused.answer === true && paused.isPaused === true, `the file is not paused: ${JSON.stringify(paused)}`);
     await page.evaluate((id) => window.uppy.pauseResume(id), fileId);
     await waitFor('the resume to list the parts', () => listPartsCalls.length > listsBefore, 30_000);
     await waitFor(
