@@ -397,6 +397,20 @@ class UppyS3RoutesTest {
         .statusCode(401);
   }
 
+  @Test
+  void aFileIdThatLooksLikeATokenPathIsNotRewritten() {
+    String name = "notes/uppy/t/ut_x/s3/multipart";
+    HttpResponse<String> stored =
+        Api.postForm(
+            io.restassured.RestAssured.port,
+            FilesTestResource.API_KEY,
+            name,
+            "text/plain",
+            "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(stored.statusCode()).isEqualTo(200);
+    Api.api().redirects().follow(false).get("/v1/files/download/" + name).then().statusCode(302);
+  }
+
   private List<String> eventTypes(String uploadId) throws Exception {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement =
