@@ -252,13 +252,16 @@ public class UploadInitiation {
    * The status is a literal, not a parameter: only then may PostgreSQL's generic plan of the
    * prepared statement (used after a few executions) read the partial index of in-progress uploads
    * by name; with a parameter it scanned the organization's uploads (BENCHMARKS.md, issue 18).
+   * Uploads without a part plan (the Uppy routes') are never resumed here: their client chooses the
+   * parts.
    */
   private Optional<Upload> findResumable(String organizationId, String filename) {
     @SuppressWarnings("unchecked")
     List<Upload> found =
         em.createNativeQuery(
                 "select * from upload where organization_id = ?1 and filename = ?2"
-                    + " and status = 'in_progress' order by created_at desc limit 1",
+                    + " and status = 'in_progress' and part_size is not null"
+                    + " order by created_at desc limit 1",
                 Upload.class)
             .setParameter(1, organizationId)
             .setParameter(2, filename)

@@ -343,6 +343,19 @@ class UppyS3RoutesTest {
         .then()
         .statusCode(400)
         .body("code", equalTo("invalid_part"));
+    // An initiate that resumes by name does not pick the Uppy upload: its client chooses the parts.
+    JsonPath initiated =
+        Api.initiate(FilesTestResource.API_KEY, "uppy/mistakes.bin", 10, true)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertThat(initiated.getBoolean("is_resume")).isFalse();
+    assertThat(initiated.getString("upload_id")).isNotEqualTo(uploadId);
+    Api.api()
+        .post("/v1/files/uploads/{id}/abort", initiated.getString("upload_id"))
+        .then()
+        .statusCode(200);
     // Still in progress after the mistakes; the plan-based routes refuse it with a reason.
     Api.api()
         .body(Map.of("part_numbers", List.of(0)))
