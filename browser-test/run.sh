@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The uploader page (/upload/) in real headless Chromium against the packaged service on its
-# embedded default. Installs what is missing (Debian's chromium, Node.js, playwright-core from
-# npm), builds the jar if it is missing or older than the sources, runs upload.spec.mjs.
+# The uploader page (/upload/) and real Uppy (@uppy/aws-s3 against /v1/uppy) in real headless
+# Chromium against the packaged service on its embedded default. Installs what is missing (Debian's
+# chromium, Node.js, playwright-core, Uppy and esbuild from npm), builds the jar if it is missing or
+# older than the sources, runs upload.spec.mjs and uppy.spec.mjs.
 # The last line printed is always "N passed, N failed"; the exit code is non-zero on failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -34,7 +35,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "browser-test: installing Node.js and npm from Debian"
   apt_install nodejs npm >/dev/null || give_up "cannot install nodejs and npm (needs root or sudo)"
 fi
-if [ ! -f node_modules/playwright-core/package.json ] ||
+if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/@uppy/aws-s3/package.json ] ||
   [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || give_up "npm ci failed"
 fi
@@ -47,10 +48,21 @@ fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-FILES_JAR="$jar" node upload.spec.mjs 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-if ! tail -n 1 "$log" | grep -Eq '^[0-9]+ passed, [0-9]+ failed$'; then
-  echo "0 passed, 1 failed"
-  exit 1
-fi
+passed=0
+failed=0
+status=0
+for spec in upload.spec.mjs uppy.spec.mjs; do
+  FILES_JAR="$jar" node "$spec" 2>&1 | tee "$log"
+  spec_status=${PIPESTATUS[0]}
+  last=$(tail -n 1 "$log")
+  if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+  else
+    failed=$((failed + 1))
+    spec_status=1
+  fi
+  [ "$spec_status" -ne 0 ] && status=1
+done
+echo "$passed passed, $failed failed"
 exit "$status"

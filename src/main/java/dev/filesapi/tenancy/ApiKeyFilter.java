@@ -28,6 +28,7 @@ public class ApiKeyFilter {
 
   @Inject Caller caller;
   @Inject DataSource dataSource;
+  @Inject UploadTokens uploadTokens;
 
   @ServerRequestFilter
   public Optional<jakarta.ws.rs.core.Response> authenticate(
@@ -45,6 +46,18 @@ public class ApiKeyFilter {
       throw unauthorized("Authorization must use the Bearer scheme");
     }
     String key = header.substring(BEARER.length()).trim();
+    if (key.startsWith(UploadTokens.PREFIX)) {
+      if (resource.getResourceClass() == null
+          || !resource.getResourceClass().isAnnotationPresent(UploadTokenAccepted.class)) {
+        throw unauthorized("Upload tokens are accepted only by the /v1/uppy routes");
+      }
+      String[] organizationAndKey =
+          uploadTokens
+              .resolve(key)
+              .orElseThrow(() -> unauthorized("Unknown or expired upload token, or revoked key"));
+      caller.authenticate(organizationAndKey[0], organizationAndKey[1]);
+      return Optional.empty();
+    }
     String hash = ApiKeys.hash(key);
     String[] organizationAndKey =
         activeKey(hash).orElseThrow(() -> unauthorized("Unknown or revoked API key"));

@@ -6,6 +6,7 @@ import dev.filesapi.storage.StorageTimer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,25 @@ public class PartDescriptors {
       descriptors.add(descriptor(plan, partNumber, urls.get(partNumber)));
     }
     return descriptors;
+  }
+
+  /**
+   * Presigned URLs of parts whose sizes the client chose (no offsets or lengths), for an upload
+   * that has no part plan.
+   */
+  Map<Integer, PresignedUrl> urls(Upload upload, Collection<Integer> partNumbers) {
+    Map<Integer, PresignedUrl> urls =
+        timer.time(
+            upload.backend,
+            "presign_parts",
+            () ->
+                storage.presignParts(
+                    upload.storageKey,
+                    upload.backendUploadId,
+                    new LinkedHashSet<>(partNumbers),
+                    config.urlTtl()));
+    events.partsPresigned(upload.backend, urls.size());
+    return urls;
   }
 
   private static PartDescriptor descriptor(PartPlan plan, int partNumber, PresignedUrl url) {

@@ -27,13 +27,19 @@ public class Upload extends PanacheEntityBase {
   @Column(name = "file_type", nullable = false)
   public String fileType;
 
-  @Column(name = "num_bytes", nullable = false)
+  /** 0 until complete when the client did not give the size (an Uppy upload): null in SQL. */
+  @Convert(converter = UnknownAsNull.Bytes.class)
+  @Column(name = "num_bytes")
   public long numBytes;
 
-  @Column(name = "part_size", nullable = false)
+  /** 0 when the client chose the part sizes (an Uppy upload): null in SQL. */
+  @Convert(converter = UnknownAsNull.Bytes.class)
+  @Column(name = "part_size")
   public long partSize;
 
-  @Column(name = "num_parts", nullable = false)
+  /** 0 until complete when the client did not give the size: null in SQL. */
+  @Convert(converter = UnknownAsNull.Count.class)
+  @Column(name = "num_parts")
   public int numParts;
 
   @Column(nullable = false)
@@ -65,6 +71,14 @@ public class Upload extends PanacheEntityBase {
   public Instant completedAt;
 
   @Version public long version;
+
+  /**
+   * Whether the service planned the parts (initiate with num_bytes); false for an upload whose
+   * client chooses its parts and whose size is learned at complete (the Uppy routes).
+   */
+  public boolean planned() {
+    return partSize != 0;
+  }
 
   public PartPlan plan() {
     return new PartPlan(numBytes, partSize, numParts);

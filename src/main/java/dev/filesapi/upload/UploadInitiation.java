@@ -107,6 +107,43 @@ public class UploadInitiation {
     return initiateResponse(upload, false, descriptors.describe(upload, all));
   }
 
+  /**
+   * Starts an upload whose client chooses the part sizes and whose size is learned at complete (the
+   * Uppy routes): the same admission, hook, store call, insert and event as {@link #initiate},
+   * without a part plan; {@code max_file_bytes} is enforced at complete.
+   */
+  public Upload initiateUnplanned(String organizationId, String filename, String fileType) {
+    FileNaming.requireValidFilename("filename", filename);
+    FileNaming.requireValidMimeType("type", fileType);
+    InitiateRequest request = new InitiateRequest(filename, fileType, null, false);
+    PartPlan unknown = new PartPlan(0, 0, 0);
+    Admission admission =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  LimitsAndCount read = limitsAndCount(organizationId);
+                  Quotas.requireUploadSlot(read.limits(), read.inProgress());
+                  return new Admission(read.limits(), Optional.empty());
+                });
+    hooks
+        .preInitiate(
+            organizationId, new BlockingHooks.HookUpload(null, null, filename, fileType, 0))
+        .requireAllowed(403);
+    Upload upload = newUpload(organizationId, request, unknown);
+    upload.backendUploadId =
+        timer.time(
+            storage.name(), "begin", () -> storage.begin(upload.storageKey, upload.fileType));
+    try {
+      QuarkusTransaction.requiringNew()
+          .call(() -> persistUnlessResumable(upload, request, admission.limits()));
+    } catch (RuntimeException e) {
+      uploads.abortInStoreQuietly(upload, "was not kept");
+      throw e;
+    }
+    events.transitioned(upload, null, UploadStatus.IN_PROGRESS);
+    return upload;
+  }
+
   /** The organization's limits, and the upload to resume when one was asked for and exists. */
   private record Admission(Quotas.Limits limits, Optional<Upload> resumable) {}
 
@@ -215,13 +252,16 @@ public class UploadInitiation {
    * The status is a literal, not a parameter: only then may PostgreSQL's generic plan of the
    * prepared statement (used after a few executions) read the partial index of in-progress uploads
    * by name; with a parameter it scanned the organization's uploads (BENCHMARKS.md, issue 18).
+   * Uploads without a part plan (the Uppy routes') are never resumed here: their client chooses the
+   * parts.
    */
   private Optional<Upload> findResumable(String organizationId, String filename) {
     @SuppressWarnings("unchecked")
     List<Upload> found =
         em.createNativeQuery(
                 "select * from upload where organization_id = ?1 and filename = ?2"
-                    + " and status = 'in_progress' order by created_at desc limit 1",
+                    + " and status = 'in_progress' and part_size is not null"
+                    + " order by created_at desc limit 1",
                 Upload.class)
             .setParameter(1, organizationId)
             .setParameter(2, filename)

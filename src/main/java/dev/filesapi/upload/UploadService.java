@@ -9,8 +9,10 @@ import static dev.filesapi.upload.UploadStates.requirePartNumbers;
 import static dev.filesapi.upload.UploadStates.requireTokens;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageTimer;
+import dev.filesapi.storage.StoredPart;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -53,6 +55,7 @@ public class UploadService {
 
   public PartUrlsResponse partUrls(String organizationId, String uploadId, List<Integer> numbers) {
     Upload upload = QuarkusTransaction.requiringNew().call(() -> require(organizationId, uploadId));
+    UploadStates.requirePlanned(upload);
     requirePartNumbers("part_numbers", numbers, upload.numParts);
     requireInProgress(upload);
     return new PartUrlsResponse(descriptors.describe(upload, numbers));
@@ -65,6 +68,7 @@ public class UploadService {
             () -> {
               // A shared row lock: checkpoints run side by side, a complete waits for them.
               Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_READ);
+              UploadStates.requirePlanned(upload);
               requireTokens("parts", entries, upload.numParts);
               requireInProgress(upload);
               // A part named twice (with the same token) is stored once: count what is stored.
@@ -72,6 +76,39 @@ public class UploadService {
               parts.upsert(upload.id, tokens, states.now());
               return new CheckpointResponse(tokens.size());
             });
+  }
+
+  // ---- parts the client chose (uploads without a plan) ----
+
+  /**
+   * Presigned URLs for zero-based part numbers of an in-progress upload, within the store's part
+   * count; the part sizes are the client's. {@code fileUid} must be the upload's (else 404).
+   */
+  public Map<Integer, PresignedUrl> clientPartUrls(
+      String organizationId, String uploadId, String fileUid, List<Integer> numbers) {
+    Upload upload = requireWithFile(organizationId, uploadId, fileUid);
+    requirePartNumbers("part_numbers", numbers, storage.capabilities().maxParts());
+    requireInProgress(upload);
+    return descriptors.urls(upload, numbers);
+  }
+
+  /** The parts the store holds for an in-progress upload (zero-based numbers), ascending. */
+  public List<StoredPart> storedParts(String organizationId, String uploadId, String fileUid) {
+    Upload upload = requireWithFile(organizationId, uploadId, fileUid);
+    requireInProgress(upload);
+    return timer.time(
+        upload.backend,
+        "list_parts",
+        () -> storage.listParts(upload.storageKey, upload.backendUploadId));
+  }
+
+  /** The organization's upload whose file will be {@code fileUid}, or 404. */
+  private static Upload requireWithFile(String organizationId, String uploadId, String fileUid) {
+    Upload upload = QuarkusTransaction.requiringNew().call(() -> require(organizationId, uploadId));
+    if (!upload.fileUid.equals(fileUid)) {
+      throw ApiException.notFound("Upload", uploadId);
+    }
+    return upload;
   }
 
   // ---- abort ----
@@ -197,9 +234,9 @@ public class UploadService {
         upload.id,
         upload.fileUid,
         upload.filename,
-        upload.numBytes,
-        upload.numParts,
-        storage.capabilities().reportsPartSize() ? upload.partSize : null,
+        upload.numBytes == 0 ? null : upload.numBytes,
+        upload.numParts == 0 ? null : upload.numParts,
+        storage.capabilities().reportsPartSize() && upload.planned() ? upload.partSize : null,
         upload.integrityAlgorithm,
         upload.status.wireName(),
         checkpointed,

@@ -72,6 +72,16 @@ public class UploadStates {
     }
   }
 
+  /** Part URLs and checkpoints by zero-based number need the service's part plan. */
+  static void requirePlanned(Upload upload) {
+    if (!upload.planned()) {
+      throw ApiException.conflict(
+          "upload_unplanned",
+          "This upload was started without a size (through /v1/uppy); its client chooses the"
+              + " parts: sign and complete them through the /v1/uppy/s3 routes");
+    }
+  }
+
   static ApiException completing(String advice) {
     return new ApiException(
         409,

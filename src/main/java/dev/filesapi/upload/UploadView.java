@@ -13,8 +13,13 @@ public record UploadView(
     String uploadId,
     String fileUid,
     String fileName,
-    long totalBytes,
-    int numParts,
+    @Schema(
+            description =
+                "The file's size; absent until complete for an upload started without one"
+                    + " (through /v1/uppy)")
+        Long totalBytes,
+    @Schema(description = "Absent until complete for an upload started without a size")
+        Integer numParts,
     Long partSize,
     String integrityAlgorithm,
     @Schema(

@@ -348,10 +348,13 @@ public final class OpenApiConformance implements Filter {
   /**
    * The path as the router resolves it: empty segments dropped ({@code //} is {@code /}) and a
    * trailing slash ignored, so {@code GET /v1/webhooks/} is listWebhooks and {@code POST
-   * /v1/files/uploads//abort} is POST on {@code /v1/files/uploads/abort} (a 405).
+   * /v1/files/uploads//abort} is POST on {@code /v1/files/uploads/abort} (a 405). An upload token
+   * in the path ({@code /v1/uppy/t/<token>/s3/…}) is served as {@code /v1/uppy/s3/…}
+   * (uppy.TokenPath).
    */
   static String routed(String path) {
-    String collapsed = path.replaceAll("/{2,}", "/");
+    String collapsed =
+        path.replaceAll("/{2,}", "/").replaceFirst("^(.*)/uppy/t/[^/]+/s3/", "$1/uppy/s3/");
     return collapsed.length() > 1 && collapsed.endsWith("/")
         ? collapsed.substring(0, collapsed.length() - 1)
         : collapsed;

@@ -1,0 +1,386 @@
+// Real Uppy (@uppy/core + @uppy/aws-s3 6 from npm, bundled with esbuild) in headless Chromium,
+// pointed at this service as at a Companion server, against the packaged jar on its embedded
+// default. The page is served from another origin (CORS as an application would have it).
+//
+//   node uppy.spec.mjs            (run.sh installs what is missing first)
+//
+// Environment: FILES_JAR (default ../target/quarkus-app/quarkus-run.jar), CHROMIUM (default
+// /usr/bin/chromium), KEEP_TMP=1 keeps the temporary folder.
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const jar = resolve(process.env.FILES_JAR ?? join(here, '..', 'target', 'quarkus-app', 'quarkus-run.jar'));
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+const results = [];
+let failedEarlier = null;
+
+/** One named check; after a failure the later checks are reported as failed, not run. */
+async function check(name, fn) {
+  if (failedEarlier) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name} (not run: "${failedEarlier}" failed)`);
+    return undefined;
+  }
+  const started = Date.now();
+  try {
+    const value = await fn();
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return value;
+  } catch (e) {
+    results.push({ name, ok: false });
+    failedEarlier = name;
+    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).replaceAll('\n', '\n  ')}`);
+    return undefined;
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function waitFor(what, predicate, timeoutMs, intervalMs = 200) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+const tmp = mkdtempSync(join(tmpdir(), 'files-api-uppy-'));
+const embeddedDir = join(tmp, '.files-api');
+const serviceLog = join(tmp, 'service.log');
+let service;
+let browser;
+let pageServer;
+let receiver;
+let base;
+let apiKey;
+let page;
+const pageErrors = [];
+const webhooks = []; // bodies the receiver got
+const files = {}; // name -> { path, sha }
+
+const api = (path, init = {}) =>
+  fetch(`${base}${path}`, { ...init, headers: { Authorization: `Bearer ${apiKey}`, ...(init.headers ?? {}) } });
+
+function makeFile(name, size) {
+  const path = join(tmp, name);
+  const bytes = randomBytes(size);
+  writeFileSync(path, bytes);
+  files[name] = { path, sha: sha256(bytes), size };
+  return path;
+}
+
+async function main() {
+  const pagePort = await freePort();
+  const pageOrigin = `http://127.0.0.1:${pagePort}`;
+
+  await check('a webhook receiver and the Uppy page (bundled from npm) are served', async () => {
+    const bundle = await build({
+      entryPoints: [join(here, 'uppy-page', 'entry.mjs')],
+      bundle: true,
+      format: 'iife',
+      target: 'es2022',
+      write: false,
+      logLevel: 'silent',
+    });
+    const script = bundle.outputFiles[0].contents;
+    const html = readFileSync(join(here, 'uppy-page', 'index.html'));
+    pageServer = createHttpServer((req, res) => {
+      const body = req.url === '/bundle.js' ? script : req.url === '/' ? html : null;
+      if (!body) return res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': req.url === '/' ? 'text/html' : 'text/javascript' }).end(body);
+    });
+    await new Promise((r) => pageServer.listen(pagePort, '127.0.0.1', r));
+    receiver = createHttpServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => {
+        try {
+          webhooks.push(JSON.parse(text));
+        } catch {
+          webhooks.push({ unparsable: text });
+        }
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  });
+
+  await check('the packaged service starts on its embedded default, CORS open to the page', async () => {
+    assert(existsSync(jar), `no jar at ${jar}: build it with ./mvnw package -DskipTests`);
+    const port = await freePort();
+    base = `http://localhost:${port}`;
+    const log = createWriteStream(serviceLog);
+    service = spawn(
+      'java',
+      [
+        `-Dquarkus.http.port=${port}`,
+        '-Dquarkus.http.cors.enabled=true',
+        `-Dquarkus.http.cors.origins=${pageOrigin}`,
+        '-Dfiles.webhooks.allow-private-targets=true',
+        '-Dfiles.webhooks.allow-http=true',
+        '-jar',
+        jar,
+      ],
+      { cwd: tmp, env: { ...process.env, FILES_EMBEDDED_DIR: embeddedDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    service.stdout.pipe(log);
+    service.stderr.pipe(log);
+    let exited = null;
+    service.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+    await waitFor(
+      'GET /q/health/ready',
+      async () => {
+        if (exited) throw new Error(`the service ${exited}; log: ${serviceLog}`);
+        try {
+          return (await fetch(`${base}/q/health/ready`)).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      300_000,
+      500,
+    );
+    apiKey = readFileSync(join(embeddedDir, 'api-key'), 'utf8').trim();
+    const hook = await api('/v1/webhooks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: `http://127.0.0.1:${receiver.address().port}/hooks` }),
+    });
+    assert(hook.status === 200 || hook.status === 201, `POST /v1/webhooks answered ${hook.status}: ${await hook.text()}`);
+  });
+
+  const created = {}; // filename -> uploadId
+  const puts = []; // { upload, part, at }: part PUTs sent
+  let failNextPartTwo = true;
+  let refused500 = 0;
+  let holdPuts = false;
+  const held = [];
+  const listPartsCalls = [];
+  const deletes = [];
+
+  await check('Chromium runs @uppy/aws-s3 with companionEndpoint from POST /v1/uppy/tokens', async () => {
+    const minted = await (await api('/v1/uppy/tokens', { method: 'POST' })).json();
+    assert(minted.token?.startsWith('ut_'), `token ${JSON.stringify(minted)}`);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+    });
+    const context = await browser.newContext();
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (request.method() === 'PUT' && url.searchParams.has('uploadId')) {
+        puts.push({ upload: url.searchParams.get('uploadId'), part: Number(url.searchParams.get('partNumber')), at: Date.now() });
+      }
+      if (request.method() === 'GET' && /\/s3\/multipart\/[^/]+$/.test(url.pathname)) listPartsCalls.push(Date.now());
+      if (request.method() === 'DELETE' && url.pathname.includes('/s3/multipart/')) deletes.push(url.pathname);
+    });
+    page.on('response', async (response) => {
+      const request = response.request();
+      if (request.method() === 'POST' && request.url().endsWith('/s3/multipart') && response.ok()) {
+        const body = await response.json();
+        created[request.postDataJSON().filename] = body.uploadId;
+      }
+    });
+    await context.route(
+      (url) => url.searchParams.has('uploadId'),
+      async (route) => {
+        const request = route.request();
+        if (request.method() !== 'PUT') return route.continue();
+        if (holdPuts) {
+          held.push(route);
+          return undefined;
+        }
+        if (failNextPartTwo && new URL(request.url()).searchParams.get('partNumber') === '2') {
+          failNextPartTwo = false;
+          refused500++;
+          return route.fulfill({
+            status: 500,
+            headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/xml' },
+            body: '<Error><Code>InternalError</Code><Message>We encountered an internal error</Message></Error>',
+          });
+        }
+        return route.continue();
+      },
+    );
+    const response = await page.goto(pageOrigin + '/');
+    assert(response.ok(), `GET / answered ${response.status()}`);
+    assert(await page.evaluate((e) => window.startUppy(e), minted.companion_endpoint), 'startUppy failed');
+  });
+
+  await check('files of 1 KiB and 20 MiB upload; a part PUT answered 500 once is retried', async () => {
+    await page.locator('#files').setInputFiles([makeFile('one-kib.bin', KiB), makeFile('twenty-mib.bin', 20 * MiB)]);
+    await page.evaluate(() => {
+      window.uppy.upload(); // not awaited: evaluate would wait for the whole upload
+    });
+    await waitFor(
+      'both uploads to succeed',
+      () => page.evaluate(() => {
+        const log = window.uppyLog;
+        const errors = Object.entries(log.error);
+        if (errors.length) throw new Error(`upload-error: ${JSON.stringify(errors)}`);
+        return log.success['one-kib.bin'] && log.success['twenty-mib.bin'];
+      }),
+      180_000,
+    );
+    assert(refused500 === 1, `refused ${refused500} PUTs with 500`);
+    const partTwo = puts.filter((p) => p.upload && p.part === 2);
+    assert(partTwo.length === 2, `part 2 was PUT ${partTwo.length} times, expected twice (500, then the retry)`);
+    const success = await page.evaluate(() => window.uppyLog.success);
+    assert(success['twenty-mib.bin'].location.endsWith('/v1/files/download/twenty-mib.bin'), `location ${success['twenty-mib.bin'].location}`);
+    assert(success['twenty-mib.bin'].key.startsWith('fil_'), `key ${success['twenty-mib.bin'].key}`);
+  });
+
+  await check('a 300 MiB file pauses and resumes: listParts, and no finished part is sent again', async () => {
+    await page.locator('#files').setInputFiles(makeFile('three-hundred-mib.bin', 300 * MiB));
+    const fileId = await page.evaluate(() => window.fileIdOf('three-hundred-mib.bin'));
+    await page.evaluate(() => {
+      window.uppy.upload(); // not awaited: evaluate would wait for the whole upload
+    });
+    // @uppy/aws-s3 sends one file's parts one after the other: the PUT of part 4 means parts 1-3
+    // are stored and known to the page.
+    const putsBefore = puts.length;
+    await waitFor('the PUT of part 4', () => puts.slice(putsBefore).some((p) => p.part === 4), 180_000, 20);
+    const paused = await page.evaluate((id) => {
+      const answer = window.uppy.pauseResume(id);
+      const file = window.uppy.getFile(id);
+      return { answer, isPaused: file.isPaused, capabilities: window.uppy.getState().capabilities, progress: file.progress };
+    }, fileId);
+    const pausedAt = Date.now();
+    const requested = puts.slice(putsBefore).map((p) => p.part);
+    const donePaused = [...new Set(requested)].filter((n) => n < Math.max(...requested));
+    const listsBefore = listPartsCalls.length;
+    assert(paused.answer === true && paused.isPaused === true, `the file is not paused: ${JSON.stringify(paused)}`);
+    await page.evaluate((id) => window.uppy.pauseResume(id), fileId);
+    await waitFor('the resume to list the parts', () => listPartsCalls.length > listsBefore, 30_000);
+    await waitFor(
+      'the 300 MiB upload to succeed',
+      () => page.evaluate(() => {
+        const log = window.uppyLog;
+        if (log.error['three-hundred-mib.bin']) throw new Error(`upload-error: ${log.error['three-hundred-mib.bin']}`);
+        return log.success['three-hundred-mib.bin'];
+      }),
+      600_000,
+      500,
+    );
+    const uploadId = created['three-hundred-mib.bin'];
+    const resent = puts.filter((p) => p.upload && p.at > pausedAt && donePaused.includes(p.part));
+    console.log(`  parts done at the pause: [${donePaused}]; PUTs after it: ${puts.filter((p) => p.at > pausedAt).length}`);
+    assert(resent.length === 0, `finished parts sent again after the resume: ${resent.map((p) => p.part)}`);
+    const view = await (await api(`/v1/files/uploads/${uploadId}`)).json();
+    assert(view.status === 'completed' && view.total_bytes === 300 * MiB && view.num_parts === 60, `upload ${JSON.stringify(view)}`);
+  });
+
+  await check('removing a file mid-upload aborts its upload in the service', async () => {
+    holdPuts = true;
+    await page.locator('#files').setInputFiles(makeFile('cancel-me.bin', 12 * MiB));
+    const fileId = await page.evaluate(() => window.fileIdOf('cancel-me.bin'));
+    await page.evaluate(() => {
+      window.uppy.upload(); // not awaited: evaluate would wait for the whole upload
+    });
+    await waitFor('a held PUT of cancel-me.bin', () => created['cancel-me.bin'] && held.length > 0, 60_000);
+    const uploadId = created['cancel-me.bin'];
+    const aborted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().includes(`/s3/multipart/${uploadId}`));
+    await page.evaluate((id) => window.uppy.removeFile(id), fileId);
+    const answer = await aborted;
+    assert(answer.status() === 200, `DELETE answered ${answer.status()}`);
+    const view = await (await api(`/v1/files/uploads/${uploadId}`)).json();
+    assert(view.status === 'aborted', `upload status ${view.status}`);
+    holdPuts = false;
+    for (const route of held.splice(0)) await route.abort().catch(() => {});
+  });
+
+  await check('every uploaded file is listed and downloads byte for byte', async () => {
+    const listed = await (await api('/v1/files/metadata')).json();
+    const names = listed.map((f) => f.file_id);
+    for (const name of ['one-kib.bin', 'twenty-mib.bin', 'three-hundred-mib.bin']) {
+      assert(names.includes(name), `${name} is not listed: ${names}`);
+      const response = await api(`/v1/files/download/${encodeURIComponent(name)}`);
+      assert(response.ok, `download of ${name} answered ${response.status}`);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      assert(bytes.length === files[name].size, `${name}: ${bytes.length} bytes`);
+      assert(sha256(bytes) === files[name].sha, `${name} came back different`);
+    }
+    assert(!names.includes('cancel-me.bin'), 'the cancelled file is listed');
+  });
+
+  await check('webhooks arrived: upload.completed for each file, upload.aborted for the cancelled one', async () => {
+    const has = (type, uploadId) => webhooks.some((w) => w.type === type && JSON.stringify(w).includes(uploadId));
+    await waitFor(
+      'the webhooks',
+      () =>
+        ['one-kib.bin', 'twenty-mib.bin', 'three-hundred-mib.bin'].every((n) => has('upload.completed', created[n])) &&
+        has('upload.aborted', created['cancel-me.bin']),
+      120_000,
+      500,
+    );
+  });
+
+  await check('the page logged no errors', async () => {
+    // The refused and cancelled PUTs show up as failed network requests, not as errors here.
+    const unexpected = pageErrors.filter((e) => !/Failed to load resource/.test(e));
+    assert(unexpected.length === 0, unexpected.join('\n'));
+  });
+}
+
+async function stop() {
+  await browser?.close().catch(() => {});
+  pageServer?.close();
+  receiver?.close();
+  if (service && service.exitCode === null) {
+    const exited = new Promise((r) => service.once('exit', r));
+    service.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    if (service.exitCode === null) service.kill('SIGKILL');
+  }
+  if (failedEarlier && existsSync(serviceLog)) {
+    const lines = readFileSync(serviceLog, 'utf8').trimEnd().split('\n');
+    console.log(`  last lines of the service log:\n  ${lines.slice(-40).join('\n  ')}`);
+  }
+  if (!process.env.KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
+  else console.log(`kept ${tmp}`);
+}
+
+try {
+  await main();
+} finally {
+  await stop();
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
