@@ -10,12 +10,13 @@ import org.eclipse.microprofile.openapi.models.tags.Tag;
 
 /**
  * The document's tags in the order a newcomer meets the API, which Swagger UI shows them in:
- * uploads and files first, then webhooks, the operators' admin endpoints last (the scanner would
- * list them alphabetically, Admin first). Tags not named here keep their place after these.
+ * uploads and files first, then webhooks and the Uppy adapter, the operators' admin endpoints last
+ * (the scanner would list them alphabetically, Admin first). Tags not named here keep their place
+ * after these.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class TagOrderFilter implements OASFilter {
-  static final List<String> ORDER = List.of("Uploads", "Files", "Webhooks", "Admin");
+  static final List<String> ORDER = List.of("Uploads", "Files", "Webhooks", "Uppy", "Admin");
 
   @Override
   public void filterOpenAPI(OpenAPI openAPI) {

@@ -101,7 +101,7 @@ class OpenApiTest {
             .jsonPath();
     // Swagger UI lists the groups in the order of the document's tags (issue 27).
     assertThat(document.getList("tags.name", String.class))
-        .containsExactly("Uploads", "Files", "Webhooks", "Admin");
+        .containsExactly("Uploads", "Files", "Webhooks", "Uppy", "Admin");
     given()
         .get("/q/swagger-ui/")
         .then()
