@@ -70,7 +70,10 @@ class HelmChartTest {
 
     JsonNode security = container.at("/securityContext");
     assertThat(security.at("/runAsNonRoot").asBoolean()).isTrue();
-    assertThat(security.at("/runAsUser").asInt()).isEqualTo(1001);
+    // The images' user (Dockerfile.jvm and Dockerfile.native), as src/main/docker/check.sh runs
+    // them.
+    assertThat(security.at("/runAsUser").asInt()).isEqualTo(185);
+    assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(185);
     assertThat(security.at("/readOnlyRootFilesystem").asBoolean()).isTrue();
     assertThat(security.at("/allowPrivilegeEscalation").isBoolean()).isTrue();
     assertThat(security.at("/allowPrivilegeEscalation").asBoolean()).isFalse();
