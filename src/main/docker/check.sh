@@ -8,7 +8,7 @@
 #
 #   src/main/docker/check.sh                      build what is missing or stale, then every group
 #   src/main/docker/check.sh --groups=api,shutdown  only these groups (api, big, shutdown, memory,
-#                                                 streaming); default: api,big,shutdown,memory
+#                                                 cpu, streaming); default: all but streaming
 #   src/main/docker/check.sh --build-only         only the jar, the base image and the image
 #   src/main/docker/check.sh --memory=256m        run the image with this limit instead of the chart's
 #   src/main/docker/check.sh --load-seconds=60    the steady load's length (memory group)
@@ -16,7 +16,8 @@
 # Groups: api (lifecycle, simple and base64 uploads, listing, download, delete, a webhook
 # delivered to a receiver on the host), big (a 2 GiB upload through presigned parts), shutdown
 # (SIGTERM while clients send on keep-alive connections), memory (initiate, PUT, complete at
-# c = 8; cgroup peak and anonymous memory), streaming (issue 25 item 5: a 512 MB simple upload, a
+# c = 8; cgroup peak and anonymous memory), cpu (with memory: the same load against the bare jar on
+# the host, for the CPU per round trip), streaming (issue 25 item 5: a 512 MB simple upload, a
 # 683 MB base64 upload, a 524 MB form refused with 413, the container alive afterwards).
 #
 # Environment: CONTAINER_ENGINE=podman|docker (default: docker when its engine answers, else
@@ -31,7 +32,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
-groups="api,big,shutdown,memory"
+groups="api,big,shutdown,memory,cpu"
 build_only=false
 memory=""
 load_seconds=60
@@ -96,7 +97,7 @@ fi
 java25="${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 # The modules of the runtime: everything the JRE has except the desktop, RMI and tool modules
 # (BENCHMARKS.md, Container: what trimming changed). The training harness needs the same set.
-modules="${JLINK_MODULES:-java.base,java.compiler,java.datatransfer,java.instrument,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,java.xml.crypto,java.desktop,jdk.charsets,jdk.crypto.cryptoki,jdk.crypto.ec,jdk.jfr,jdk.localedata,jdk.management,jdk.management.jfr,jdk.naming.dns,jdk.net,jdk.security.auth,jdk.security.jgss,jdk.unsupported,jdk.zipfs,jdk.jcmd,jdk.attach}"
+modules="${JLINK_MODULES:-java.base,java.compiler,java.datatransfer,java.instrument,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.security.jgss,java.security.sasl,java.rmi,java.sql,java.transaction.xa,java.xml,java.xml.crypto,java.desktop,jdk.charsets,jdk.crypto.cryptoki,jdk.crypto.ec,jdk.jfr,jdk.localedata,jdk.management,jdk.management.jfr,jdk.naming.dns,jdk.net,jdk.security.auth,jdk.security.jgss,jdk.unsupported,jdk.zipfs,jdk.jcmd,jdk.attach}"
 base_recipe="bookworm minbase $modules $("$java25/bin/java" -version 2>&1 | tr -d '\n' || true) v1"
 base_local="localhost/files-api-base:25-$(printf '%s' "$base_recipe" | sha256sum | cut -c1-12)"
 base="${BASE_IMAGE:-}"
@@ -110,25 +111,29 @@ if [ -z "$base" ]; then
 fi
 if [ "$base" = "$base_local" ] && ! "${ENGINE[@]}" image inspect "$base" >/dev/null 2>&1; then
   [ -x "$java25/bin/jlink" ] || { echo "no JDK 25 at $java25 (JAVA25_HOME) for the base image" >&2; exit 1; }
-  command -v debootstrap >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
-  say "making the base image $base (debootstrap + jlink; once)"
   t0=$(date +%s)
-  rootfs=$(mktemp -d /tmp/files-api-rootfs.XXXXXX)
-  trap 'rm -rf "$rootfs"' EXIT
-  mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -1)
-  debootstrap --variant=minbase bookworm "$rootfs" "${mirror:-http://deb.debian.org/debian}" > /tmp/files-api-debootstrap.log 2>&1 \
-    || { tail -20 /tmp/files-api-debootstrap.log >&2; exit 1; }
-  mkdir -p "$rootfs/opt/java"
+  # Debian 12, minbase: made once and kept as its own image, so a new runtime needs no download.
+  debian=localhost/files-api-debian:bookworm-minbase
+  if ! "${ENGINE[@]}" image inspect "$debian" >/dev/null 2>&1; then
+    command -v debootstrap >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
+    say "making $debian (debootstrap --variant=minbase bookworm; once)"
+    rootfs=$(mktemp -d /tmp/files-api-rootfs.XXXXXX)
+    mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -1)
+    debootstrap --variant=minbase bookworm "$rootfs" "${mirror:-http://deb.debian.org/debian}" > /tmp/files-api-debootstrap.log 2>&1 \
+      || { tail -20 /tmp/files-api-debootstrap.log >&2; rm -rf "$rootfs"; exit 1; }
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
+      "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
+    tar -C "$rootfs" -c . | "${ENGINE[@]}" import --change 'ENV LANG=C.UTF-8' - "$debian" >/dev/null
+    rm -rf "$rootfs"
+  fi
+  say "making the base image $base (jlink from $java25)"
+  context=$(mktemp -d /tmp/files-api-base.XXXXXX)
   "$java25/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-    --output "$rootfs/opt/java/openjdk"
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
-    "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
-  tar -C "$rootfs" -c . | "${ENGINE[@]}" import \
-    --change 'ENV JAVA_HOME=/opt/java/openjdk' \
-    --change 'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'ENV LANG=C.UTF-8' \
-    - "$base" >/dev/null
-  rm -rf "$rootfs"; trap - EXIT
+    --output "$context/openjdk"
+  printf '%s\n' "FROM $debian" 'COPY openjdk /opt/java/openjdk' 'ENV JAVA_HOME=/opt/java/openjdk' \
+    'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' > "$context/Containerfile"
+  "${ENGINE[@]}" build --network=host -q -t "$base" -f "$context/Containerfile" "$context" >/dev/null
+  rm -rf "$context"
   say "base image made in $(( $(date +%s) - t0 )) s"
 fi
 

@@ -534,6 +534,13 @@ public final class ContainerCheck {
     check(
         "shutdown: late connections refused (every client ended on a refused connect)",
         () -> require(refused.get() == 8, refused.get() + " of 8"));
+    String log = engineOut("logs", container);
+    figure(
+        "shutdown: listener closed first (service log)",
+        String.valueOf(log.contains("HTTP listener(s)")));
+    if (unanswered.get() > 0) {
+      System.out.println(logs());
+    }
     engine("rm", "-f", container);
     containers.remove(container);
     container = null;
@@ -575,7 +582,7 @@ public final class ContainerCheck {
           alive();
         });
     stopContainer(Duration.ofSeconds(60));
-    if (options.containsKey("bare-java")) {
+    if (List.of(options.get("groups").split(",")).contains("cpu")) {
       bareJar(seconds);
     }
   }
@@ -702,10 +709,34 @@ public final class ContainerCheck {
   }
 
   private void readOnlyRoot() throws Exception {
+    // The engine's own files (hosts, resolv.conf, hostname, .containerenv) aside.
+    List<String> engineFiles =
+        List.of(
+            "/etc",
+            "/etc/hosts",
+            "/etc/hostname",
+            "/etc/resolv.conf",
+            "/run",
+            "/run/.containerenv");
     String out = engineOut("diff", container);
     for (String line : out.lines().toList()) {
-      require(line.isBlank() || line.contains(" /tmp"), "changed outside /tmp: " + out);
+      String path = line.length() > 2 ? line.substring(2).trim() : "";
+      require(
+          line.isBlank() || path.startsWith("/tmp") || engineFiles.contains(path),
+          "changed outside /tmp: " + out);
     }
+    Process touch =
+        new ProcessBuilder(concat(engine, "exec", container, "touch", "/deployments/x"))
+            .redirectErrorStream(true)
+            .start();
+    touch.getInputStream().readAllBytes();
+    require(touch.waitFor() != 0, "/deployments is writable");
+  }
+
+  private static List<String> concat(List<String> first, String... more) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(List.of(more));
+    return all;
   }
 
   // ---- memory of the container's cgroup (v1 or v2) ----
