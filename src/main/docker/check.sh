@@ -12,6 +12,8 @@
 #   src/main/docker/check.sh --build-only         only the jar, the base image and the image
 #   src/main/docker/check.sh --memory=256m        run the image with this limit instead of the chart's
 #   src/main/docker/check.sh --load-seconds=60    the steady load's length (memory group)
+#   src/main/docker/check.sh --java-tool-options="-XX:MaxRAMPercentage=75.0 -Xss512k"
+#                                                 JAVA_TOOL_OPTIONS instead of the chart's javaToolOptions
 #
 # Groups: api (lifecycle, simple and base64 uploads, listing, download, delete, a webhook
 # delivered to a receiver on the host), big (a 2 GiB upload through presigned parts), shutdown
@@ -36,12 +38,14 @@ groups="api,big,shutdown,memory,cpu"
 build_only=false
 memory=""
 load_seconds=60
+java_tool_options=unset
 for arg in "$@"; do
   case "$arg" in
     --groups=*) groups="${arg#--groups=}" ;;
     --build-only) build_only=true ;;
     --memory=*) memory="${arg#--memory=}" ;;
     --load-seconds=*) load_seconds="${arg#--load-seconds=}" ;;
+    --java-tool-options=*) java_tool_options="${arg#--java-tool-options=}" ;;
     *) echo "unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -169,6 +173,7 @@ values=helm/files-api/values.yaml
 chart_uid=$(sed -n 's/^ *runAsUser: *\([0-9]*\).*/\1/p' "$values" | head -1)
 chart_memory=$(awk '/^resources:/{r=1} r&&/requests:/{q=1} q&&/memory:/{print $2; exit}' "$values" | tr -d '"')
 chart_java_tool_options=$(sed -n 's/^javaToolOptions: *"\(.*\)"$/\1/p' "$values")
+[ "$java_tool_options" = unset ] || chart_java_tool_options="$java_tool_options"
 chart_shutdown_delay=$(sed -n 's/^ *QUARKUS_SHUTDOWN_DELAY: *//p' "$values")
 chart_shutdown_timeout=$(sed -n 's/^ *QUARKUS_SHUTDOWN_TIMEOUT: *//p' "$values")
 # The bare jar (the CPU comparison of the memory group): the image's JDK and options on the host.

@@ -2,63 +2,58 @@ package dev.filesapi.common;
 
 import io.netty.channel.Channel;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The end of the drain, as Kubernetes needs it (issue 25). Since SIGTERM every answer carries
- * {@code Connection: close}, but clients that kube-proxy still sends to open a new connection for
- * each request, so once the drain delay ({@code quarkus.shutdown.delay}) was over the requests in
- * flight never dropped to none while clients kept sending: the wait for them ran into {@code
- * quarkus.shutdown.timeout}, and then the server closed its listening socket and every connection
- * at once, resetting the requests it was working on and the connections it had just accepted. Here
- * the listening sockets are closed when the delay is over (a later connect is refused), so only the
- * requests on connections already open are left to answer; at the end those still arriving are
- * answered too, for at most {@code files.shutdown.linger}, before the server closes the
- * connections.
+ * The end of the drain, as Kubernetes needs it (issue 25). From SIGTERM on, every answer carries
+ * {@code Connection: close}; clients that still send (kube-proxy keeps sending to a terminating
+ * pod) open a new connection for each request. When the drain delay ({@code
+ * quarkus.shutdown.delay}) is over, the server waits for the requests in flight and then closes its
+ * listening socket and every connection at once: requests written in that instant, on a connection
+ * just accepted or one about to be closed, were reset without an answer (and clients sending
+ * without pause could keep the requests in flight from ever reaching none, running the wait into
+ * {@code quarkus.shutdown.timeout}). Here the listening sockets are closed {@code
+ * files.shutdown.listener-lead} before the delay ends: later connects are refused, the connections
+ * already open each answer their last request and close, and by the time the server closes there is
+ * nothing left to reset.
  */
 @ApplicationScoped
 public class ListenerFirstShutdown {
   private static final Logger LOG = Logger.getLogger(ListenerFirstShutdown.class);
 
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicBoolean listenersClosed = new AtomicBoolean();
   private final Vertx vertx;
   private final Duration delay;
-  private final Duration linger;
-  private final Duration quiet;
+  private final Duration lead;
 
   ListenerFirstShutdown(
       Vertx vertx,
       @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay,
-      @ConfigProperty(name = "files.shutdown.linger", defaultValue = "2s") Duration linger) {
+      @ConfigProperty(name = "files.shutdown.listener-lead", defaultValue = "1s") Duration lead) {
     this.vertx = vertx;
     this.delay = delay.orElse(Duration.ZERO);
-    this.linger = linger;
-    this.quiet = Duration.ofMillis(Math.min(200, linger.toMillis()));
+    this.lead = lead;
   }
 
-  /** SIGTERM with a drain delay: the listeners close when the delay is over. */
+  /**
+   * SIGTERM with a drain delay: the listeners close {@code lead} before it ends (at half of it when
+   * it is shorter than twice the lead).
+   */
   void onDelay(@Observes ShutdownDelayInitiatedEvent event) {
+    long wait = Math.max(delay.toMillis() - lead.toMillis(), delay.toMillis() / 2);
     Thread closer =
         new Thread(
             () -> {
               try {
-                Thread.sleep(delay.toMillis());
+                Thread.sleep(wait);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -69,54 +64,15 @@ public class ListenerFirstShutdown {
     closer.start();
   }
 
-  void install(@Observes Router router) {
-    router.route().order(Integer.MIN_VALUE).handler(this::count);
-  }
-
-  private void count(RoutingContext context) {
-    inFlight.incrementAndGet();
-    context.addEndHandler(done -> inFlight.decrementAndGet());
-    context.next();
-  }
-
-  /** First of the shutdown observers: the HTTP server is still up when it runs. */
-  void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
-    if (!closeListeners()) {
-      return;
-    }
-    // Requests written on connections accepted before the listener closed: let them finish, until
-    // none has been in flight for a short quiet period (or the linger is over).
-    long deadline = System.nanoTime() + linger.toNanos();
-    long quietSince = System.nanoTime();
-    while (System.nanoTime() < deadline) {
-      if (inFlight.get() > 0) {
-        quietSince = System.nanoTime();
-      } else if (System.nanoTime() - quietSince >= quiet.toNanos()) {
-        break;
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    if (inFlight.get() > 0) {
-      LOG.warnf("%d HTTP requests still in flight after %s; closing", inFlight.get(), linger);
-    }
-  }
-
-  /** Closes the listening channel of every HTTP server, once; false when it could not. */
-  private synchronized boolean closeListeners() {
-    if (listenersClosed.get()) {
-      return true;
-    }
+  /** Closes the listening channel of every HTTP server (not its connections). */
+  private void closeListeners() {
     if (!(vertx instanceof VertxInternal internal)) {
-      return false;
+      return;
     }
     int closed = 0;
     try {
-      Field bindFuture = bindFutureField();
+      Field bindFuture = io.vertx.core.net.impl.TCPServerBase.class.getDeclaredField("bindFuture");
+      bindFuture.setAccessible(true);
       for (Object server : internal.sharedHttpServers().values()) {
         Object future = bindFuture.get(server);
         if (future instanceof Future<?> f && f.result() instanceof Channel channel) {
@@ -126,18 +82,10 @@ public class ListenerFirstShutdown {
       }
     } catch (ReflectiveOperationException | RuntimeException e) {
       // Vert.x internals changed: the server closes listener and connections together, as before.
-      LOG.warnf("could not close the HTTP listeners first: %s", e.toString());
+      LOG.warnf("could not close the HTTP listeners before the end of the drain: %s", e.toString());
+      return;
     }
-    if (closed > 0) {
-      LOG.infof("closed %d HTTP listener(s); finishing the requests on open connections", closed);
-      listenersClosed.set(true);
-    }
-    return closed > 0;
-  }
-
-  private static Field bindFutureField() throws NoSuchFieldException {
-    Field field = io.vertx.core.net.impl.TCPServerBase.class.getDeclaredField("bindFuture");
-    field.setAccessible(true);
-    return field;
+    LOG.infof(
+        "closed %d HTTP listener(s); the open connections answer their last requests", closed);
   }
 }
