@@ -90,7 +90,10 @@ if [ "$mode" = kit ]; then
   rm -rf target/aot-kit
   mkdir -p target/aot-kit/classes target/aot-kit/lib
   cp -r target/bench-classes/. target/classes/. target/aot-kit/classes/
-  tr ':' '\n' < target/bench-classpath.txt | while read -r j; do [ -f "$j" ] && cp "$j" target/aot-kit/lib/; done
+  # (the file has no final newline: without "|| [ -n ]" read would drop the last jar)
+  tr ':' '\n' < target/bench-classpath.txt | while read -r j || [ -n "$j" ]; do
+    if [ -f "$j" ]; then cp "$j" target/aot-kit/lib/; fi
+  done
   echo "[bench] target/aot-kit: $(du -sh target/aot-kit | cut -f1)"
   exit 0
 fi
