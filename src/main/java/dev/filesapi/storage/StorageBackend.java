@@ -89,17 +89,13 @@ public interface StorageBackend {
    * Writes a whole object from memory: the first {@code length} bytes of {@code content} (a small
    * simple upload, streamed from its form).
    */
-  default void put(String key, String contentType, byte[] content, int length) {
-    throw new UnsupportedOperationException(name() + " does not write objects from memory");
-  }
+  void put(String key, String contentType, byte[] content, int length);
 
   /**
    * Uploads one zero-based part of a multipart upload from memory (a large simple upload, streamed
    * from its form part by part); returns the part's token for {@link #complete}.
    */
-  default String putPart(String key, String uploadId, int partNumber, byte[] content, int length) {
-    throw new UnsupportedOperationException(name() + " does not upload parts from memory");
-  }
+  String putPart(String key, String uploadId, int partNumber, byte[] content, int length);
 
   /** Checks that the bucket can be reached with the configured credentials (readiness). */
   void checkReachable();

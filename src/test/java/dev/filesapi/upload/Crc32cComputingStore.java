@@ -98,6 +98,11 @@ public class Crc32cComputingStore implements StorageBackend {
   }
 
   @Override
+  public void complete(String key, String uploadId, List<PartToken> parts, long numBytes) {
+    store.complete(key, uploadId, parts, numBytes);
+  }
+
+  @Override
   public void abort(String key, String uploadId) {
     store.abort(key, uploadId);
   }
@@ -115,6 +120,16 @@ public class Crc32cComputingStore implements StorageBackend {
   @Override
   public void put(String key, String contentType, Path content) {
     store.put(key, contentType, content);
+  }
+
+  @Override
+  public void put(String key, String contentType, byte[] content, int length) {
+    store.put(key, contentType, content, length);
+  }
+
+  @Override
+  public String putPart(String key, String uploadId, int partNumber, byte[] content, int length) {
+    return store.putPart(key, uploadId, partNumber, content, length);
   }
 
   @Override
