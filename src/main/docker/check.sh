@@ -8,7 +8,7 @@
 #
 #   src/main/docker/check.sh                      build what is missing or stale, then every group
 #   src/main/docker/check.sh --groups=api,shutdown  only these groups (api, big, shutdown, memory,
-#                                                 cpu, streaming); default: all but streaming
+#                                                 cpu, streaming); default: all
 #   src/main/docker/check.sh --build-only         only the jar, the base image and the image
 #   src/main/docker/check.sh --memory=256m        run the image with this limit instead of the chart's
 #   src/main/docker/check.sh --load-seconds=60    the steady load's length (memory group)
@@ -34,7 +34,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
-groups="api,big,shutdown,memory,cpu"
+groups="api,big,shutdown,memory,cpu,streaming"
 build_only=false
 memory=""
 load_seconds=60
