@@ -18,7 +18,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(FilesTestResource.class)
-@Tag("long") // 300,000 files seeded and listed
 class ListingDisconnectTest {
   private static final int FILES = 300_000;
 
