@@ -2,7 +2,6 @@ package dev.filesapi.storage;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -81,9 +80,6 @@ public interface StorageBackend {
 
   /** Streams an object's bytes (for {@code files.download.mode=stream}). */
   InputStream open(String key);
-
-  /** Writes a whole object from a local file. */
-  void put(String key, String contentType, Path content);
 
   /**
    * Writes a whole object from memory: the first {@code length} bytes of {@code content} (a small

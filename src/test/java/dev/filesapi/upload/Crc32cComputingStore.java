@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
@@ -115,11 +114,6 @@ public class Crc32cComputingStore implements StorageBackend {
   @Override
   public InputStream open(String key) {
     return store.open(key);
-  }
-
-  @Override
-  public void put(String key, String contentType, Path content) {
-    store.put(key, contentType, content);
   }
 
   @Override

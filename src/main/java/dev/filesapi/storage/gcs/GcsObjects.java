@@ -1,7 +1,6 @@
 package dev.filesapi.storage.gcs;
 
 import com.google.api.client.http.ByteArrayContent;
-import com.google.api.client.http.FileContent;
 import com.google.api.client.http.GenericUrl;
 import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestFactory;
@@ -14,7 +13,6 @@ import dev.filesapi.storage.StoreDeadlines;
 import dev.filesapi.storage.signing.SigV4QuerySigner;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,13 +79,6 @@ final class GcsObjects {
     return timed(requests.buildGetRequest(objectUrl(key)), deadlines.control())
         .execute()
         .getContent();
-  }
-
-  void put(String key, String contentType, Path content) throws IOException {
-    FileContent body = new FileContent(contentType, content.toFile());
-    timed(requests.buildPutRequest(objectUrl(key), body), deadlines.put(body.getLength()))
-        .execute()
-        .disconnect();
   }
 
   void put(String key, String contentType, byte[] content, int length) throws IOException {

@@ -36,7 +36,6 @@ import dev.filesapi.storage.signing.SigV4QuerySigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -318,15 +317,6 @@ public final class GcsStorageBackend implements StorageBackend {
       return objects.get(key);
     } catch (IOException e) {
       throw failure("get object " + key, e);
-    }
-  }
-
-  @Override
-  public void put(String key, String contentType, Path content) {
-    try {
-      objects.put(key, contentType, content);
-    } catch (IOException e) {
-      throw failure("put object " + key, e);
     }
   }
 

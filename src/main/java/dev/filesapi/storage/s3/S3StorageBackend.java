@@ -19,12 +19,8 @@ import dev.filesapi.storage.signing.SigV4QuerySigner;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -338,21 +334,6 @@ public class S3StorageBackend implements StorageBackend {
   }
 
   @Override
-  public void put(String key, String contentType, Path content) {
-    AwsRequestOverrideConfiguration timeouts = timeouts(deadlines.put(sizeOf(content)));
-    call(
-        "put object",
-        () ->
-            s3.putObject(
-                b ->
-                    b.bucket(bucket)
-                        .key(key)
-                        .contentType(contentType)
-                        .overrideConfiguration(timeouts),
-                RequestBody.fromFile(content)));
-  }
-
-  @Override
   public void put(String key, String contentType, byte[] content, int length) {
     AwsRequestOverrideConfiguration timeouts = timeouts(deadlines.put(length));
     call(
@@ -389,14 +370,6 @@ public class S3StorageBackend implements StorageBackend {
   private static RequestBody fromMemory(byte[] content, int length, String contentType) {
     return RequestBody.fromContentProvider(
         () -> new ByteArrayInputStream(content, 0, length), length, contentType);
-  }
-
-  private static long sizeOf(Path content) {
-    try {
-      return Files.size(content);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the size of " + content, e);
-    }
   }
 
   @Override

@@ -18,8 +18,6 @@ import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -145,13 +143,7 @@ class StockS3ProxyTest {
     }
     storage.checkReachable();
 
-    Path file = Files.createTempFile("stock", ".bin");
-    try {
-      Files.write(file, part);
-      storage.put(key + "-whole", "application/octet-stream", file);
-    } finally {
-      Files.delete(file);
-    }
+    storage.put(key + "-whole", "application/octet-stream", part, part.length);
     assertThat(storage.stat(key + "-whole")).isPresent();
     storage.delete(key + "-whole");
     storage.delete(key);
