@@ -144,15 +144,7 @@ public class UnplannedCompletion {
       }
     }
     if (!invalid.isEmpty()) {
-      throw new ApiException(
-          400,
-          "invalid_part",
-          "The store does not hold these parts as given: "
-              + invalid
-              + "; re-upload them and complete again",
-          null,
-          invalid,
-          null);
+      throw UploadCompletion.invalidParts(invalid);
     }
     return total;
   }

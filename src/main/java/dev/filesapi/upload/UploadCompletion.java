@@ -222,15 +222,7 @@ public class UploadCompletion {
         return finish(plan, object);
       }
       reopen(upload);
-      throw new ApiException(
-          400,
-          "invalid_part",
-          "The store does not hold these parts as given: "
-              + e.partNumbers()
-              + "; re-upload them and complete again",
-          null,
-          e.partNumbers(),
-          null);
+      throw invalidParts(e.partNumbers());
     } catch (StorageUnavailableException e) {
       // An error answer may come from a store that finished the object (S3Proxy answers 500 to a
       // complete of a completed upload): the object decides.
@@ -249,8 +241,7 @@ public class UploadCompletion {
       stat = statOrReopen(upload);
       if (stat.isEmpty() || !assembled(upload, stat.get())) {
         fail(upload);
-        throw ApiException.conflict(
-            "upload_failed", "The store no longer has this upload; start a new one");
+        throw storeLostUpload();
       }
     }
     return finish(plan, stat);
@@ -261,6 +252,25 @@ public class UploadCompletion {
     Optional<String> crc32c = verifyCrc32c(upload, plan.checksum(), stat);
     screen(upload, plan.apiKeyId());
     return RegisteredFile.of(registerAssembled(upload, crc32c, plan.checkpointed()));
+  }
+
+  /** {@code 400 invalid_part}: the store does not hold these parts with the tokens given. */
+  static ApiException invalidParts(List<Integer> partNumbers) {
+    return new ApiException(
+        400,
+        "invalid_part",
+        "The store does not hold these parts as given: "
+            + partNumbers
+            + "; re-upload them and complete again",
+        null,
+        partNumbers,
+        null);
+  }
+
+  /** {@code 409 upload_failed}: the store forgot the multipart upload and holds no object. */
+  private static ApiException storeLostUpload() {
+    return ApiException.conflict(
+        "upload_failed", "The store no longer has this upload; start a new one");
   }
 
   /**
@@ -286,8 +296,7 @@ public class UploadCompletion {
               () -> storage.listParts(upload.storageKey, upload.backendUploadId));
     } catch (NoSuchUploadException e) {
       fail(upload);
-      throw ApiException.conflict(
-          "upload_failed", "The store no longer has this upload; start a new one");
+      throw storeLostUpload();
     }
     TreeMap<Integer, String> tokens = new TreeMap<>();
     stored.forEach(part -> tokens.put(part.partNumber(), part.token()));
