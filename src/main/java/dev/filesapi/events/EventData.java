@@ -21,7 +21,15 @@ public final class EventData {
       int numParts,
       String status,
       Instant createdAt,
-      Instant expiresAt) {}
+      Instant expiresAt,
+      Failure failure) {}
+
+  /**
+   * Why an upload failed ({@code upload.failed}): the code and detail of the problem its complete
+   * ended with; absent from other events.
+   */
+  @RegisterForReflection
+  public record Failure(String code, String detail) {}
 
   /** A registered file as events describe it; {@code uploadId} is null for simple uploads. */
   @RegisterForReflection

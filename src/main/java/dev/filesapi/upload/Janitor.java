@@ -160,7 +160,7 @@ public class Janitor {
     if (partsHeld) {
       completion.reopen(upload);
     } else {
-      completion.fail(upload);
+      completion.fail(upload, UploadCompletion.storeLostUpload());
     }
     return true;
   }

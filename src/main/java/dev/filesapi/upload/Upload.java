@@ -70,6 +70,14 @@ public class Upload extends PanacheEntityBase {
   @Column(name = "completed_at")
   public Instant completedAt;
 
+  /** Why a failed upload failed: the code of the problem its complete ended with; else null. */
+  @Column(name = "failure_code")
+  public String failureCode;
+
+  /** That problem's detail: what a later complete and the read side tell the client. */
+  @Column(name = "failure_detail")
+  public String failureDetail;
+
   @Version public long version;
 
   /**

@@ -240,8 +240,7 @@ public class UploadCompletion {
       // assembled the object.
       stat = statOrReopen(upload);
       if (stat.isEmpty() || !assembled(upload, stat.get())) {
-        fail(upload);
-        throw storeLostUpload();
+        throw fail(upload, storeLostUpload());
       }
     }
     return finish(plan, stat);
@@ -268,7 +267,7 @@ public class UploadCompletion {
   }
 
   /** {@code 409 upload_failed}: the store forgot the multipart upload and holds no object. */
-  private static ApiException storeLostUpload() {
+  static ApiException storeLostUpload() {
     return ApiException.conflict(
         "upload_failed", "The store no longer has this upload; start a new one");
   }
@@ -295,8 +294,7 @@ public class UploadCompletion {
               "list_parts",
               () -> storage.listParts(upload.storageKey, upload.backendUploadId));
     } catch (NoSuchUploadException e) {
-      fail(upload);
-      throw storeLostUpload();
+      throw fail(upload, storeLostUpload());
     }
     TreeMap<Integer, String> tokens = new TreeMap<>();
     stored.forEach(part -> tokens.put(part.partNumber(), part.token()));
@@ -342,13 +340,11 @@ public class UploadCompletion {
       verdict = askPreComplete(upload, apiKeyId);
     } catch (ApiException unavailable) {
       files.discardObject(upload.storageKey);
-      fail(upload);
-      throw unavailable;
+      throw fail(upload, unavailable);
     }
     if (!verdict.allowed()) {
       files.discardObject(upload.storageKey);
-      fail(upload);
-      throw BlockingHooks.rejected(422, verdict.reason());
+      throw fail(upload, BlockingHooks.rejected(422, verdict.reason()));
     }
   }
 
@@ -385,18 +381,19 @@ public class UploadCompletion {
     if (!Arrays.equals(
         Base64.getDecoder().decode(sent), Base64.getDecoder().decode(stored.get()))) {
       files.discardObject(upload.storageKey);
-      fail(upload);
-      throw new ApiException(
-          422,
-          "checksum_mismatch",
-          "The assembled file's CRC32C is "
-              + stored.get()
-              + ", not the integrity_checksum sent ("
-              + sent
-              + "); the upload has failed and its object is deleted: upload the file again",
-          null,
-          null,
-          null);
+      throw fail(
+          upload,
+          new ApiException(
+              422,
+              "checksum_mismatch",
+              "The assembled file's CRC32C is "
+                  + stored.get()
+                  + ", not the integrity_checksum sent ("
+                  + sent
+                  + "); the upload has failed and its object is deleted: upload the file again",
+              null,
+              null,
+              null));
     }
     return stored;
   }
@@ -436,7 +433,7 @@ public class UploadCompletion {
     if (!verdict.allowed()) {
       LOG.infof("upload %s: refused by the pre-complete hook at repair, object deleted", upload.id);
       files.discardObject(upload.storageKey);
-      fail(upload);
+      fail(upload, BlockingHooks.rejected(422, verdict.reason()));
       return true;
     }
     registerAssembled(upload, Optional.empty(), true);
@@ -599,21 +596,31 @@ public class UploadCompletion {
 
   /** {@code completing → in_progress}: the store did not assemble the object. */
   void reopen(Upload upload) {
-    leaveCompleting(upload, UploadStatus.IN_PROGRESS);
+    leaveCompleting(upload, UploadStatus.IN_PROGRESS, null);
   }
 
-  /** {@code completing → failed}: the store lost the upload without an object. */
-  void fail(Upload upload) {
-    leaveCompleting(upload, UploadStatus.FAILED);
+  /**
+   * {@code completing → failed}, keeping why: a client whose complete was answered {@code 202}
+   * learns it from its next complete ({@code 409} naming it) or from the upload's view.
+   *
+   * @return the problem, for the caller to throw
+   */
+  ApiException fail(Upload upload, ApiException why) {
+    leaveCompleting(upload, UploadStatus.FAILED, why);
+    return why;
   }
 
   /** Moves an upload out of {@code completing}, unless another request already did. */
-  private void leaveCompleting(Upload upload, UploadStatus to) {
+  private void leaveCompleting(Upload upload, UploadStatus to, ApiException why) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               Upload current = Upload.findById(upload.id, LockModeType.PESSIMISTIC_WRITE);
               if (current.status == UploadStatus.COMPLETING) {
+                if (why != null) {
+                  current.failureCode = why.code();
+                  current.failureDetail = why.getMessage();
+                }
                 states.transition(current, to);
               }
             });

@@ -72,7 +72,10 @@ public class UploadEvents {
         upload.numParts,
         upload.status.wireName(),
         upload.createdAt,
-        upload.expiresAt);
+        upload.expiresAt,
+        upload.failureCode == null
+            ? null
+            : new EventData.Failure(upload.failureCode, upload.failureDetail));
   }
 
   /** An upload entered a state ({@code from} is null for a new upload). */

@@ -242,6 +242,7 @@ public class UploadService {
         checkpointed,
         upload.createdAt,
         upload.expiresAt,
-        upload.status == UploadStatus.COMPLETED ? upload.filename : null);
+        upload.status == UploadStatus.COMPLETED ? upload.filename : null,
+        UploadView.Failure.of(upload));
   }
 }

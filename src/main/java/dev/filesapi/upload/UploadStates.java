@@ -93,9 +93,13 @@ public class UploadStates {
   }
 
   static ApiException notInProgress(Upload upload) {
+    String why =
+        upload.failureCode == null
+            ? ""
+            : ": " + upload.failureDetail + " (" + upload.failureCode + ")";
     return ApiException.conflict(
         "upload_not_in_progress",
-        "The upload is " + upload.status.wireName() + ", not in_progress");
+        "The upload is " + upload.status.wireName() + ", not in_progress" + why);
   }
 
   static void requirePartNumbers(String field, List<Integer> numbers, int numParts) {

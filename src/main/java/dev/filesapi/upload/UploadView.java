@@ -36,4 +36,23 @@ public record UploadView(
         List<Integer> checkpointedParts,
     Instant createdAt,
     Instant expiresAt,
-    @Schema(description = "The registered file's id (its name), once completed") String fileId) {}
+    @Schema(description = "The registered file's id (its name), once completed") String fileId,
+    @Schema(
+            description =
+                "Why a failed upload failed: the code and detail of the problem its complete"
+                    + " ended with (checksum_mismatch, rejected_by_hook, hook_unavailable,"
+                    + " upload_failed); absent otherwise")
+        Failure failure) {
+
+  /** The problem a failed upload's complete ended with. */
+  @RegisterForReflection
+  public record Failure(String code, String detail) {
+
+    /** The upload's failure, or null when it has none. */
+    static Failure of(Upload upload) {
+      return upload.failureCode == null
+          ? null
+          : new Failure(upload.failureCode, upload.failureDetail);
+    }
+  }
+}

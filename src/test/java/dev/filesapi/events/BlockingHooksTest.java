@@ -155,6 +155,19 @@ class BlockingHooksTest {
         .then()
         .body("status", org.hamcrest.Matchers.equalTo("failed"));
     as(key).get("/v1/files/metadata/{id}", "infected.bin").then().statusCode(404);
+    // The reason is kept: a client whose complete was answered 202 learns it from the upload's
+    // view and from its next complete (409: the upload is failed, not in progress).
+    as(key)
+        .get("/v1/files/uploads/{id}", uploadId)
+        .then()
+        .body("failure.code", org.hamcrest.Matchers.equalTo("rejected_by_hook"))
+        .body("failure.detail", org.hamcrest.Matchers.containsString("EICAR test signature"));
+    Response again =
+        as(key).body(Map.of("parts", tokens)).post("/v1/files/uploads/{id}/complete", uploadId);
+    problem(again, 409, "upload_not_in_progress");
+    assertThat(again.jsonPath().getString("detail"))
+        .contains("EICAR test signature")
+        .contains("rejected_by_hook");
     assertThat(OutboxRows.types(organizationId))
         .containsExactly(
             "upload.initiated", "upload.completed", "upload.initiated", "upload.failed");
@@ -186,6 +199,10 @@ class BlockingHooksTest {
         .then()
         .body("status", org.hamcrest.Matchers.equalTo("failed"));
     as(key).get("/v1/files/metadata/{id}", "later.bin").then().statusCode(404);
+    as(key)
+        .get("/v1/files/uploads/{id}", uploadId)
+        .then()
+        .body("failure.code", org.hamcrest.Matchers.equalTo("hook_unavailable"));
   }
 
   @Test

@@ -124,6 +124,13 @@ class JanitorPreCompleteTest {
     as(crashed.key()).get("/v1/files/metadata/{id}", "repair-infected.bin").then().statusCode(404);
     assertThat(OutboxRows.types(crashed.organizationId()))
         .containsExactly("upload.initiated", "upload.failed");
+    // upload.failed says why; the earlier events carry no failure.
+    List<com.fasterxml.jackson.databind.JsonNode> events =
+        OutboxRows.events(crashed.organizationId());
+    assertThat(events.get(1).at("/data/upload/failure/code").asText())
+        .isEqualTo("rejected_by_hook");
+    assertThat(events.get(1).at("/data/upload/failure/detail").asText()).contains("EICAR");
+    assertThat(events.get(0).at("/data/upload").has("failure")).isFalse();
   }
 
   @Test

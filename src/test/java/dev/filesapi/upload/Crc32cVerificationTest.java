@@ -61,9 +61,20 @@ class Crc32cVerificationTest {
 
     problem(response, 422, "checksum_mismatch");
     String uploadId = lastUploadId;
-    assertThat(UploadTestSupport.view(uploadId).getString("status")).isEqualTo("failed");
+    JsonPath view = UploadTestSupport.view(uploadId);
+    assertThat(view.getString("status")).isEqualTo("failed");
+    assertThat(view.getString("failure.code")).isEqualTo("checksum_mismatch");
+    assertThat(view.getString("failure.detail")).contains(crc32c(CONTENT));
     api().get("/v1/files/metadata/{id}", name).then().statusCode(404);
     assertThat(storedKeys()).noneMatch(key -> key.endsWith(lastFileUid));
+
+    // Sent again (as after a 202): still final, and it says why.
+    Response again =
+        api()
+            .body(Map.of("parts", List.of(), "integrity_checksum", crc32c(other)))
+            .post("/v1/files/uploads/{id}/complete", uploadId);
+    problem(again, 409, "upload_not_in_progress");
+    assertThat(again.jsonPath().getString("detail")).contains("checksum_mismatch");
   }
 
   private String lastUploadId;
