@@ -93,6 +93,11 @@ public final class StoreDeadlines {
     return new Deadline(total, total);
   }
 
+  /** The longest any complete may take: {@code complete-max}. */
+  public Duration completeMax() {
+    return completeMax;
+  }
+
   /** The PUT of a whole object of this many bytes, at no less than the minimum throughput. */
   public Deadline put(long bytes) {
     Duration total = control.total().plusMillis(millisAt(bytes, minBytesPerSecond));

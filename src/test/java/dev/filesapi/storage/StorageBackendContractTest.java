@@ -50,6 +50,14 @@ public abstract class StorageBackendContractTest {
   /** The same backend at another endpoint, keeping to these deadlines. */
   protected abstract StorageBackend backendAt(String endpoint, StoreDeadlines deadlines);
 
+  /**
+   * The port on 127.0.0.1 of the server {@link #backend()} talks to, for a relay in front of it; -1
+   * when the store is not local (real GCS).
+   */
+  protected int localStorePort() {
+    return -1;
+  }
+
   /** A fresh key per test, with characters that need encoding in URLs. */
   protected String newKey() {
     return "orgs/org 1/files/f+&ü-" + UUID.randomUUID();
@@ -267,6 +275,60 @@ public abstract class StorageBackendContractTest {
     }
   }
 
+  /**
+   * A complete's deadline grows with the bytes (issue 24): a store that copies the parts to
+   * assemble the object answers late, and that is not an outage. Through a relay that holds the
+   * complete's answer for 2 s: the deadline by parts alone (1 s here) gives up; the one by bytes (1
+   * s of control plus 5 MiB at 1 MiB/s) waits for the answer.
+   */
+  @Test
+  void aCompleteMayTakeAsLongAsItsBytesNeed() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(localStorePort() > 0, "the store is not local");
+    StoreDeadlines slowAssembly =
+        new StoreDeadlines(
+            Duration.ofSeconds(1),
+            Duration.ofMillis(500),
+            Duration.ofMillis(1),
+            Duration.ofSeconds(60),
+            100L * MIB,
+            MIB);
+    try (FreezableProxy relay = FreezableProxy.start(this::localStorePort)) {
+      StorageBackend relayed = backendAt(relay.endpoint(), slowAssembly);
+      relay.delayCompleteAnswers(Duration.ofSeconds(2));
+      byte[] first = bytes(5 * MIB, 7);
+      byte[] second = bytes(1000, 8);
+
+      String cutKey = newKey();
+      String cutUpload = relayed.begin(cutKey, "application/octet-stream");
+      List<PartToken> cutTokens = putParts(relayed, cutKey, cutUpload, first, second);
+      assertThatThrownBy(() -> relayed.complete(cutKey, cutUpload, cutTokens))
+          .isInstanceOf(StorageUnavailableException.class);
+
+      String key = newKey();
+      String uploadId = relayed.begin(key, "application/octet-stream");
+      List<PartToken> tokens = putParts(relayed, key, uploadId, first, second);
+      relayed.complete(key, uploadId, tokens, first.length + second.length);
+
+      assertThat(relay.completesHeld()).isEqualTo(2);
+      assertThat(backend().stat(key).map(ObjectStat::size))
+          .contains((long) first.length + second.length);
+    }
+  }
+
+  private static List<PartToken> putParts(
+      StorageBackend backend, String key, String uploadId, byte[]... parts) throws Exception {
+    List<Integer> numbers = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      numbers.add(i);
+    }
+    Map<Integer, PresignedUrl> urls = backend.presignParts(key, uploadId, numbers, TTL);
+    List<PartToken> tokens = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      tokens.add(new PartToken(i, put(urls.get(i).url(), parts[i])));
+    }
+    return tokens;
+  }
+
   /** Retrying cannot create a bucket: a refusal for an operator, not an outage to wait out. */
   @Test
   void aMissingBucketIsARefusalNotAnOutage() throws Exception {
@@ -289,16 +351,7 @@ public abstract class StorageBackendContractTest {
   protected String uploaded(byte[]... parts) throws Exception {
     String key = newKey();
     String uploadId = backend().begin(key, "application/octet-stream");
-    List<Integer> numbers = new ArrayList<>();
-    for (int i = 0; i < parts.length; i++) {
-      numbers.add(i);
-    }
-    Map<Integer, PresignedUrl> urls = backend().presignParts(key, uploadId, numbers, TTL);
-    List<PartToken> tokens = new ArrayList<>();
-    for (int i = 0; i < parts.length; i++) {
-      tokens.add(new PartToken(i, put(urls.get(i).url(), parts[i])));
-    }
-    backend().complete(key, uploadId, tokens);
+    backend().complete(key, uploadId, putParts(backend(), key, uploadId, parts));
     return key;
   }
 

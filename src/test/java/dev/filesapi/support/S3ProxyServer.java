@@ -50,6 +50,10 @@ public final class S3ProxyServer implements AutoCloseable {
     return "http://127.0.0.1:" + proxy.getPort();
   }
 
+  public int port() {
+    return proxy.getPort();
+  }
+
   @Override
   public void close() throws Exception {
     proxy.stop();

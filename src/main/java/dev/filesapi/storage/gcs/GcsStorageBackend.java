@@ -106,13 +106,13 @@ public final class GcsStorageBackend implements StorageBackend {
   }
 
   /**
-   * The client for a complete of this many parts: its deadline rounded up to a power-of-two
-   * multiple of the control deadline (5 s, 10 s, 20 s, … up to the largest), so a handful of
-   * clients serve every size.
+   * The client for a complete with this deadline, rounded up to a power-of-two multiple of the
+   * control deadline (5 s, 10 s, 20 s, … up to {@code complete-max}), so a handful of clients serve
+   * every size.
    */
-  private MultipartUploadClient completer(int parts) {
-    Duration needed = deadlines.complete(parts).total();
-    Duration largest = deadlines.complete(CAPABILITIES.maxParts()).total();
+  private MultipartUploadClient completer(StoreDeadlines.Deadline deadlineNeeded) {
+    Duration needed = deadlineNeeded.total();
+    Duration largest = deadlines.completeMax();
     Duration rounded = deadlines.control().total();
     while (rounded.compareTo(needed) < 0) {
       rounded = rounded.multipliedBy(2);
@@ -252,6 +252,17 @@ public final class GcsStorageBackend implements StorageBackend {
 
   @Override
   public void complete(String key, String uploadId, List<PartToken> parts) {
+    complete(key, uploadId, parts, deadlines.complete(parts.size()));
+  }
+
+  /** As S3's: the deadline grows with the bytes too (issue 24), up to {@code complete-max}. */
+  @Override
+  public void complete(String key, String uploadId, List<PartToken> parts, long numBytes) {
+    complete(key, uploadId, parts, deadlines.complete(parts.size(), numBytes));
+  }
+
+  private void complete(
+      String key, String uploadId, List<PartToken> parts, StoreDeadlines.Deadline deadline) {
     List<CompletedPart> completed = new ArrayList<>(parts.size());
     for (PartToken part : parts) {
       completed.add(
@@ -261,7 +272,7 @@ public final class GcsStorageBackend implements StorageBackend {
               .build());
     }
     try {
-      completer(parts.size())
+      completer(deadline)
           .completeMultipartUpload(
               CompleteMultipartUploadRequest.builder()
                   .bucket(bucket)

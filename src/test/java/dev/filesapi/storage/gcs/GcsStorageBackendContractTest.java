@@ -86,6 +86,11 @@ class GcsStorageBackendContractTest extends StorageBackendContractTest {
   }
 
   @Override
+  protected int localStorePort() {
+    return server.port();
+  }
+
+  @Override
   protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
     return backendAt(optionsAt(endpoint), BUCKET, deadlines);
   }

@@ -105,6 +105,11 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
   }
 
   @Override
+  protected int localStorePort() {
+    return server.port();
+  }
+
+  @Override
   protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
     return backendAt(endpoint, BUCKET, deadlines);
   }
