@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
+import dev.filesapi.support.CompleteGate;
 import dev.filesapi.support.PackagedApp;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.filesapi.support.ServiceCalls;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,9 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.StorageMetadata;
 import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -40,12 +37,10 @@ class PackagedCompleteKillIT {
   private static final String API_KEY = "fk_live_killcomplete" + "0".repeat(28);
   private static final String BUCKET = "kill-complete";
   private static final int NUM_RETRIES = 3;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final CountDownLatch COMPLETE_ARRIVED = new CountDownLatch(1);
-  private static final CountDownLatch COMPLETE_MAY_GO_ON = new CountDownLatch(1);
+  private static final CompleteGate GATE = new CompleteGate();
+  private static final ServiceCalls CALLS = new ServiceCalls(API_KEY);
 
   private static EmbeddedDatabase database;
   private static EmbeddedStore store;
@@ -56,28 +51,17 @@ class PackagedCompleteKillIT {
     database = EmbeddedDatabase.start(Optional.empty());
     store =
         EmbeddedStore.inMemory("kill-access-key", "kill-secret-key")
-            .decorated(PackagedCompleteKillIT::holdingCompletes)
+            .decorated(GATE::holding)
             .start(0, BUCKET);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    COMPLETE_MAY_GO_ON.countDown();
-    try {
-      for (PackagedApp app : apps) {
-        app.close();
-      }
-    } finally {
-      try {
-        if (store != null) {
-          store.close();
-        }
-      } finally {
-        if (database != null) {
-          database.close();
-        }
-      }
-    }
+    GATE.release();
+    List<AutoCloseable> all = new ArrayList<>(apps);
+    all.add(store);
+    all.add(database);
+    PackagedApp.closeAll(all.toArray(AutoCloseable[]::new));
   }
 
   @Test
@@ -86,8 +70,8 @@ class PackagedCompleteKillIT {
     URI base = first.awaitReady(Duration.ofSeconds(180));
     byte[] content = "assembled while the service was killed".getBytes();
     JsonNode initiated =
-        json(
-            send(
+        ServiceCalls.json(
+            CALLS.send(
                 base,
                 "POST",
                 "/v1/files/uploads/initiate",
@@ -97,26 +81,32 @@ class PackagedCompleteKillIT {
     String uploadId = initiated.path("upload_id").asText();
     String fileUid = initiated.path("file_uid").asText();
     HttpResponse<String> put =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(initiated.path("parts").get(0).path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        CALLS
+            .http()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(initiated.path("parts").get(0).path("url").asText()))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(put.statusCode()).isEqualTo(200);
     String completeBody =
         "{\"parts\": [{\"part_number\": 0, \"part_token\": "
             + JSON.writeValueAsString(put.headers().firstValue("ETag").orElseThrow())
             + "}]}";
-    HTTP.sendAsync(
-        request(base, "POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody),
-        HttpResponse.BodyHandlers.discarding());
-    assertThat(COMPLETE_ARRIVED.await(60, TimeUnit.SECONDS))
+    CALLS
+        .http()
+        .sendAsync(
+            CALLS.request(
+                base, "POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(GATE.awaitArrival(Duration.ofSeconds(60)))
         .as("the complete reached the store\n%s", first.report())
         .isTrue();
 
     first.process().destroyForcibly(); // SIGKILL
     assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-    COMPLETE_MAY_GO_ON.countDown();
+    GATE.release();
     awaitObject(fileUid, Duration.ofSeconds(30));
 
     PackagedApp second = startApp();
@@ -125,13 +115,14 @@ class PackagedCompleteKillIT {
     HttpResponse<String> answer;
     do {
       attempts++;
-      answer = send(base, "POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody);
+      answer =
+          CALLS.send(base, "POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody);
     } while (retried(answer.statusCode()) && attempts < NUM_RETRIES);
 
     assertThat(answer.statusCode()).as(answer.body() + "\n" + second.report()).isEqualTo(200);
     assertThat(attempts).isEqualTo(1);
     assertThat(JSON.readTree(answer.body()).path("file_uid").asText()).isEqualTo(fileUid);
-    JsonNode info = json(send(base, "GET", "/v1/files/info", null));
+    JsonNode info = ServiceCalls.json(CALLS.send(base, "GET", "/v1/files/info", null));
     // Objects = files: one file, one object, its own.
     assertThat(info.path("num_files").asLong()).isEqualTo(1);
     assertThat(objects()).singleElement().satisfies(name -> assertThat(name).endsWith(fileUid));
@@ -168,50 +159,5 @@ class PackagedCompleteKillIT {
         .map(StorageMetadata::getName)
         .filter(name -> name.contains("/files/"))
         .toList();
-  }
-
-  private static HttpResponse<String> send(URI base, String method, String path, String body)
-      throws Exception {
-    return HTTP.send(request(base, method, path, body), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpRequest request(URI base, String method, String path, String body) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(90))
-            .header("Authorization", "Bearer " + API_KEY);
-    if (body == null) {
-      return builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
-    }
-    return builder
-        .header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body))
-        .build();
-  }
-
-  private static JsonNode json(HttpResponse<String> response) throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body());
-  }
-
-  /** The store, holding every CompleteMultipartUpload until the test lets it go on. */
-  private static BlobStore holdingCompletes(BlobStore target) {
-    return (BlobStore)
-        Proxy.newProxyInstance(
-            BlobStore.class.getClassLoader(),
-            new Class<?>[] {BlobStore.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("completeMultipartUpload")) {
-                COMPLETE_ARRIVED.countDown();
-                if (!COMPLETE_MAY_GO_ON.await(120, TimeUnit.SECONDS)) {
-                  throw new IllegalStateException("the test never let the complete go on");
-                }
-              }
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
   }
 }

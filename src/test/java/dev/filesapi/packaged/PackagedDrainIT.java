@@ -55,21 +55,7 @@ class PackagedDrainIT {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (app != null) {
-        app.close();
-      }
-    } finally {
-      try {
-        if (store != null) {
-          store.close();
-        }
-      } finally {
-        if (database != null) {
-          database.close();
-        }
-      }
-    }
+    PackagedApp.closeAll(app, store, database);
   }
 
   @Test

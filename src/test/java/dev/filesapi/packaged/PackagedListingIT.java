@@ -120,21 +120,7 @@ class PackagedListingIT {
 
   @AfterAll
   static void stopEverything() throws Exception {
-    try {
-      if (app != null) {
-        app.close();
-      }
-    } finally {
-      try {
-        if (store != null) {
-          store.close();
-        }
-      } finally {
-        if (database != null) {
-          database.close();
-        }
-      }
-    }
+    PackagedApp.closeAll(app, store, database);
   }
 
   @Test

@@ -92,20 +92,9 @@ class StreamedUploadMemoryIT {
   @AfterAll
   static void stopEverything() throws Exception {
     try {
-      if (app != null) {
-        app.close();
-      }
+      PackagedApp.closeAll(app, store, database);
     } finally {
-      try {
-        if (store != null) {
-          store.close();
-        }
-      } finally {
-        if (database != null) {
-          database.close();
-        }
-        deleteTree(work);
-      }
+      deleteTree(work);
     }
   }
 

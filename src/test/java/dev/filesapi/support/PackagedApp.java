@@ -163,6 +163,32 @@ public final class PackagedApp implements AutoCloseable {
     return "--- service (pid " + process.pid() + ", " + state + "), log " + log + " ---\n" + shown;
   }
 
+  /**
+   * Closes each resource that is not null, in order, every one even when an earlier one fails; the
+   * first failure is thrown with the later ones suppressed. For a test's {@code @AfterAll}: the
+   * services first, then the store and the database they used.
+   */
+  public static void closeAll(AutoCloseable... resources) throws Exception {
+    Exception first = null;
+    for (AutoCloseable resource : resources) {
+      if (resource == null) {
+        continue;
+      }
+      try {
+        resource.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
   /** Stops the process: SIGTERM, then SIGKILL if it has not ended within 20 seconds. */
   @Override
   public void close() throws InterruptedException {
