@@ -9,11 +9,13 @@ import dev.filesapi.storage.StoreDeadlines;
 import dev.filesapi.storage.TestDeadlines;
 import dev.filesapi.support.S3ProxyServer;
 import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -46,6 +48,19 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
 
   private static StorageBackend backendAt(
       String endpoint, String bucket, StoreDeadlines deadlines) {
+    return backendAt(endpoint, bucket, deadlines, CREDENTIALS, Duration.ofSeconds(60));
+  }
+
+  /**
+   * A backend as the service builds it: path-style, no aws-chunked bodies, the URL-connection HTTP
+   * client with this read timeout (the service's {@code quarkus.s3.sync-client.socket-timeout}).
+   */
+  static StorageBackend backendAt(
+      String endpoint,
+      String bucket,
+      StoreDeadlines deadlines,
+      StaticCredentialsProvider credentials,
+      Duration socketTimeout) {
     URI uri = URI.create(endpoint);
     S3Configuration pathStyle =
         S3Configuration.builder()
@@ -57,14 +72,15 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
         S3Client.builder()
             .endpointOverride(uri)
             .region(Region.US_EAST_1)
-            .credentialsProvider(CREDENTIALS)
+            .credentialsProvider(credentials)
             .serviceConfiguration(pathStyle)
+            .httpClient(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout).build())
             .build();
     S3Presigner presigner =
         S3Presigner.builder()
             .endpointOverride(uri)
             .region(Region.US_EAST_1)
-            .credentialsProvider(CREDENTIALS)
+            .credentialsProvider(credentials)
             .serviceConfiguration(pathStyle)
             .build();
     return new S3StorageBackend(client, presigner, config(bucket), deadlines, true);
