@@ -9,6 +9,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +48,13 @@ public class CompletionWork {
   private final ThreadPoolExecutor executor;
   private final EntityManager em;
   private final Clock clock;
+  private final UploadConfig config;
+  private volatile long lastRenewal = System.nanoTime();
 
-  CompletionWork(EntityManager em, Clock clock) {
+  CompletionWork(EntityManager em, Clock clock, UploadConfig config) {
     this.em = em;
     this.clock = clock;
+    this.config = config;
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -165,6 +169,12 @@ public class CompletionWork {
     }
   }
 
+  /** Gives up an owned claim nobody waits on: another replica drives the upload's complete. */
+  void release(String uploadId, CompletableFuture<RegisteredFile> outcome) {
+    running.remove(uploadId, outcome);
+    outcome.cancel(false);
+  }
+
   /** Gives up an owned claim that was never started. */
   void abandon(String uploadId, CompletableFuture<RegisteredFile> outcome, Throwable why) {
     running.remove(uploadId, outcome);
@@ -172,25 +182,49 @@ public class CompletionWork {
     logNotes(outcome);
   }
 
-  /** Keeps the uploads of running completes fresh for the janitors of every replica. */
+  /**
+   * Renews the leases of the completes running here every quarter of {@code
+   * files.upload.complete-lease} (checked each second), so a repeat on another replica waits for
+   * them instead of asking the store again.
+   */
   @Scheduled(
-      identity = "files-complete-heartbeat",
-      every = "${files.janitor.interval:60s}",
+      identity = "files-complete-lease",
+      every = "1s",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void renewLeases() {
+    long now = System.nanoTime();
+    if (running.isEmpty() || now - lastRenewal < config.completeLease().toNanos() / 4) {
+      return;
+    }
+    lastRenewal = now;
+    heartbeat();
+  }
+
+  /**
+   * Renews the lease of every complete running here and keeps its upload fresh for the janitors of
+   * every replica.
+   */
   void heartbeat() {
     List<String> ids = List.copyOf(running.keySet());
     if (ids.isEmpty()) {
       return;
     }
+    Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     QuarkusTransaction.requiringNew()
         .run(
             () ->
                 em.createNativeQuery(
-                        "update upload set updated_at = ?1 where status = 'completing' and id in"
-                            + " (?2)")
-                    .setParameter(1, clock.instant().truncatedTo(ChronoUnit.MICROS))
-                    .setParameter(2, ids)
+                        "update upload set updated_at = ?1, completing_until = ?2"
+                            + " where status = 'completing' and id in (?3)")
+                    .setParameter(1, at)
+                    .setParameter(2, at.plus(config.completeLease()))
+                    .setParameter(3, ids)
                     .executeUpdate());
+  }
+
+  /** Until when a complete this replica drives from now holds its upload. */
+  Instant leaseFromNow() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS).plus(config.completeLease());
   }
 
   @PreDestroy

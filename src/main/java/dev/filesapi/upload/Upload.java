@@ -70,6 +70,13 @@ public class Upload extends PanacheEntityBase {
   @Column(name = "completed_at")
   public Instant completedAt;
 
+  /**
+   * While {@code completing}: until when the replica driving the complete holds it (renewed while
+   * it works); null when no replica claimed it (a complete begun before the lease existed).
+   */
+  @Column(name = "completing_until")
+  public Instant completingUntil;
+
   /** Why a failed upload failed: the code of the problem its complete ended with; else null. */
   @Column(name = "failure_code")
   public String failureCode;

@@ -60,6 +60,9 @@ public class UploadCompletion {
   private static final Logger LOG = Logger.getLogger(UploadCompletion.class);
   private static final int CRC32C_BASE64_CHARS = 8;
 
+  /** How often a complete driven by another replica is looked at while waiting for it. */
+  private static final long ELSEWHERE_POLL_MILLIS = 500;
+
   private final StorageBackend storage;
   private final UploadParts parts;
   private final FileService files;
@@ -114,7 +117,14 @@ public class UploadCompletion {
       StoredFile existing,
       String checksum,
       boolean redrive,
-      String apiKeyId) {}
+      String apiKeyId,
+      boolean elsewhere) {
+
+    /** Another replica drives this upload's complete (its lease holds): wait for it. */
+    static CompletePlan heldElsewhere(Upload upload) {
+      return new CompletePlan(upload, List.of(), false, null, null, false, null, true);
+    }
+  }
 
   /**
    * What a complete request ends with: the registered file, or, while the store is still assembling
@@ -123,6 +133,13 @@ public class UploadCompletion {
   public record CompleteAnswer(RegisteredFile file, UploadView pending) {}
 
   public CompleteAnswer complete(String organizationId, String uploadId, CompleteRequest request) {
+    return complete(
+        organizationId, uploadId, request, System.nanoTime() + config.completeWait().toNanos());
+  }
+
+  /** As {@link #complete(String, String, CompleteRequest)}, waiting until {@code deadline}. */
+  private CompleteAnswer complete(
+      String organizationId, String uploadId, CompleteRequest request, long deadline) {
     AtomicReference<CompletionWork.Claim> claimed = new AtomicReference<>();
     CompletePlan plan;
     try {
@@ -139,11 +156,47 @@ public class UploadCompletion {
     if (plan.existing() != null) {
       return new CompleteAnswer(RegisteredFile.of(plan.existing()), null);
     }
+    if (plan.elsewhere()) {
+      return awaitElsewhere(organizationId, uploadId, request, deadline);
+    }
     CompletionWork.Claim claim = claimed.get();
     if (claim.owner()) {
       work.start(plan.upload().id, claim.outcome(), () -> drive(plan));
     }
-    return await(organizationId, plan.upload(), claim.outcome());
+    return await(organizationId, plan.upload(), claim.outcome(), deadline);
+  }
+
+  /**
+   * A complete another replica drives: the upload is polled until it leaves {@code completing} or
+   * the holder's lease lapses (it died), and then completed here (the file, the failure, or a drive
+   * of its own); {@code 202} with the upload when the wait ends first.
+   */
+  private CompleteAnswer awaitElsewhere(
+      String organizationId, String uploadId, CompleteRequest request, long deadline) {
+    while (true) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return new CompleteAnswer(null, uploads.get(organizationId, uploadId));
+      }
+      try {
+        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, ELSEWHERE_POLL_MILLIS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageUnavailableException("complete (interrupted)", e);
+      }
+      Upload upload =
+          QuarkusTransaction.requiringNew().call(() -> require(organizationId, uploadId));
+      if (!heldElsewhere(upload)) {
+        return complete(organizationId, uploadId, request, deadline);
+      }
+    }
+  }
+
+  /** Whether the upload is completing under a lease that still holds. */
+  private boolean heldElsewhere(Upload upload) {
+    return upload.status == UploadStatus.COMPLETING
+        && upload.completingUntil != null
+        && upload.completingUntil.isAfter(states.now());
   }
 
   /**
@@ -152,10 +205,12 @@ public class UploadCompletion {
    * within about 10 s, the work going on), a slow one that answers is not.
    */
   private CompleteAnswer await(
-      String organizationId, Upload upload, CompletableFuture<RegisteredFile> outcome) {
+      String organizationId,
+      Upload upload,
+      CompletableFuture<RegisteredFile> outcome,
+      long deadline) {
     long waitNanos = config.completeWait().toNanos();
     long probeEvery = Math.max(1, Math.min(waitNanos / 2, deadlines.control().total().toNanos()));
-    long deadline = System.nanoTime() + waitNanos;
     work.waiting(outcome);
     try {
       return awaitUntil(organizationId, upload, outcome, deadline, probeEvery);
@@ -466,7 +521,7 @@ public class UploadCompletion {
     Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_WRITE);
     switch (upload.status) {
       case COMPLETED -> {
-        return new CompletePlan(upload, List.of(), false, fileOf(upload), null, false, null);
+        return new CompletePlan(upload, List.of(), false, fileOf(upload), null, false, null, false);
       }
       case COMPLETING -> {
         return joinOrRedrive(upload, request, claimed);
@@ -492,6 +547,7 @@ public class UploadCompletion {
           null);
     }
     states.transition(upload, UploadStatus.COMPLETING);
+    upload.completingUntil = work.leaseFromNow();
     List<PartToken> ordered = new ArrayList<>(tokens.size());
     tokens.forEach((number, token) -> ordered.add(new PartToken(number, token)));
     // Claimed under the row lock: a complete repeated on this replica finds it and joins.
@@ -504,7 +560,8 @@ public class UploadCompletion {
         null,
         request.integrityChecksum(),
         false,
-        BlockingHooks.callerKeyId());
+        BlockingHooks.callerKeyId(),
+        false);
   }
 
   /**
@@ -516,10 +573,18 @@ public class UploadCompletion {
   private CompletePlan joinOrRedrive(
       Upload upload, CompleteRequest request, AtomicReference<CompletionWork.Claim> claimed) {
     CompletionWork.Claim claim = work.claim(upload.id);
-    claimed.set(claim);
     if (!claim.owner()) {
-      return new CompletePlan(upload, List.of(), false, null, null, false, null);
+      claimed.set(claim);
+      return new CompletePlan(upload, List.of(), false, null, null, false, null, false);
     }
+    if (heldElsewhere(upload)) {
+      // Another replica drives it and renews its lease: asking the store again would assemble
+      // the object twice.
+      work.release(upload.id, claim.outcome());
+      return CompletePlan.heldElsewhere(upload);
+    }
+    claimed.set(claim);
+    upload.completingUntil = work.leaseFromNow();
     requireChecksum(upload, request.integrityChecksum());
     List<PartTokenEntry> given = request.partsOrEmpty();
     requireTokens("parts", given, upload.numParts);
@@ -528,7 +593,14 @@ public class UploadCompletion {
     List<PartToken> known = new ArrayList<>(tokens.size());
     tokens.forEach((number, token) -> known.add(new PartToken(number, token)));
     return new CompletePlan(
-        upload, known, true, null, request.integrityChecksum(), true, BlockingHooks.callerKeyId());
+        upload,
+        known,
+        true,
+        null,
+        request.integrityChecksum(),
+        true,
+        BlockingHooks.callerKeyId(),
+        false);
   }
 
   private FileService.Registration finishComplete(

@@ -24,6 +24,14 @@ public interface UploadConfig {
   @WithDefault("30s")
   Duration completeWait();
 
+  /**
+   * How long the replica driving a complete holds it without renewing (it renews every quarter of
+   * this while it works). A complete repeated on another replica waits for the holder while the
+   * lease holds and drives the complete itself once it lapses (the holder died).
+   */
+  @WithDefault("20s")
+  Duration completeLease();
+
   /** How long an unfinished upload lives before the server aborts it. */
   @WithDefault("7d")
   Duration ttl();

@@ -21,6 +21,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +167,39 @@ class CompleteConvergenceTest {
     assertEveryObjectHasItsFile();
   }
 
+  /**
+   * Several replicas: the replica driving a complete holds its upload by a lease it renews. A
+   * repeat reaching another replica waits for it instead of asking the store again (which would
+   * assemble the object twice), and drives the complete itself once the lease lapses (the holder
+   * died), within the same request when that happens during its wait.
+   */
+  @Test
+  void aCompleteHeldByAnotherReplicasLeaseIsWaitedForAndTakenOverWhenTheLeaseLapses() {
+    Uploaded up = uploaded("held-elsewhere", 6 * MIB, 77);
+    heldElsewhereUntil(up.uploadId(), Instant.now().plus(Duration.ofHours(1)));
+    long completesBefore = FilesTestResource.storeCalls("completeMultipartUpload");
+
+    Response waited =
+        Api.api()
+            .body(Map.of("parts", up.tokens()))
+            .post("/v1/files/uploads/{id}/complete", up.uploadId());
+
+    assertThat(waited.statusCode()).as(waited.asString()).isEqualTo(202);
+    assertThat(waited.jsonPath().getString("status")).isEqualTo("completing");
+    assertThat(FilesTestResource.storeCalls("completeMultipartUpload") - completesBefore).isZero();
+
+    // The holder stops renewing (it died): the lease lapses during the next request's wait.
+    heldElsewhereUntil(up.uploadId(), Instant.now().plus(Duration.ofMillis(1500)));
+    SourceClient.Result completed = client.complete(up.uploadId(), up.tokens());
+
+    assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+    assertThat(completed.attempts()).isEqualTo(1);
+    assertThat(FilesTestResource.storeCalls("completeMultipartUpload") - completesBefore)
+        .isEqualTo(1);
+    assertRegistered(up);
+    assertEveryObjectHasItsFile();
+  }
+
   @Test
   void aStoreThatAnswersNothingGives503WithinTheBoundAndTheUploadCompletesLater() {
     Uploaded up = uploaded("frozen-store", 11 * MIB, 76);
@@ -216,6 +250,17 @@ class CompleteConvergenceTest {
     return up.tokens().stream()
         .map(t -> new PartToken((Integer) t.get("part_number"), (String) t.get("part_token")))
         .toList();
+  }
+
+  /** An upload another replica is completing, its lease renewed until then. */
+  private static void heldElsewhereUntil(String uploadId, Instant until) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Upload upload = Upload.findById(uploadId);
+              upload.status = UploadStatus.COMPLETING;
+              upload.completingUntil = until;
+            });
   }
 
   /** What a replica killed between "mark completing" and the store's answer leaves behind. */
