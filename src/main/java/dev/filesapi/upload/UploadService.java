@@ -9,6 +9,7 @@ import static dev.filesapi.upload.UploadStates.requirePartNumbers;
 import static dev.filesapi.upload.UploadStates.requireTokens;
 
 import dev.filesapi.common.ApiException;
+import dev.filesapi.storage.NoSuchUploadException;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageTimer;
@@ -92,14 +93,47 @@ public class UploadService {
     return descriptors.urls(upload, numbers);
   }
 
-  /** The parts the store holds for an in-progress upload (zero-based numbers), ascending. */
+  /**
+   * The parts the store holds for an in-progress or completing upload (zero-based numbers),
+   * ascending; for one the store has assembled, {@link #assembledParts}.
+   */
   public List<StoredPart> storedParts(String organizationId, String uploadId, String fileUid) {
     Upload upload = requireWithFile(organizationId, uploadId, fileUid);
-    requireInProgress(upload);
-    return timer.time(
-        upload.backend,
-        "list_parts",
-        () -> storage.listParts(upload.storageKey, upload.backendUploadId));
+    if (upload.status == UploadStatus.COMPLETED) {
+      return assembledParts(upload);
+    }
+    if (upload.status != UploadStatus.COMPLETING) {
+      requireInProgress(upload);
+    }
+    try {
+      return timer.time(
+          upload.backend,
+          "list_parts",
+          () -> storage.listParts(upload.storageKey, upload.backendUploadId));
+    } catch (NoSuchUploadException e) {
+      if (upload.status == UploadStatus.COMPLETING) {
+        return assembledParts(upload);
+      }
+      throw e;
+    }
+  }
+
+  /** What a client resuming a complete whose answer it lost is told the store holds. */
+  public static final String ASSEMBLED_TOKEN = "assembled";
+
+  /**
+   * The parts of an upload the store has assembled: its multipart upload, with the parts' tokens
+   * and sizes, is gone. Listed as parts 0 … n-1 with {@link #ASSEMBLED_TOKEN} and no size (-1), so
+   * a client that lists the parts before completing again (@uppy/aws-s3 does, after a complete
+   * whose answer it lost) finds every part and completes: a complete of an assembled upload answers
+   * its file whatever tokens it is sent.
+   */
+  private static List<StoredPart> assembledParts(Upload upload) {
+    List<StoredPart> parts = new ArrayList<>(upload.numParts);
+    for (int n = 0; n < upload.numParts; n++) {
+      parts.add(new StoredPart(n, ASSEMBLED_TOKEN, -1));
+    }
+    return parts;
   }
 
   /** The organization's upload whose file will be {@code fileUid}, or 404. */

@@ -211,7 +211,12 @@ public class UppyS3Resource {
   @Operation(
       operationId = "uppyListParts",
       summary = "Companion: the parts the store holds",
-      description = "What the store lists for the upload, 1-based, ascending")
+      description =
+          "What the store lists for the upload, 1-based, ascending. Once the store has assembled"
+              + " the object (the upload completed, or completing after the store finished), every"
+              + " part is listed with the ETag \"assembled\" and no Size, so a client that lost its"
+              + " complete's answer and lists the parts before completing again (@uppy/aws-s3 does)"
+              + " completes and gets the file")
   @APIResponse(
       responseCode = "200",
       description = "[{PartNumber, Size, ETag}]",
@@ -232,7 +237,7 @@ public class UppyS3Resource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
       responseCode = "409",
-      description = "upload_not_in_progress",
+      description = "upload_not_in_progress (aborted, expired or failed)",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public List<ListedPart> listParts(
       @PathParam("uploadId") String uploadId, @QueryParam("key") String key) {
@@ -240,7 +245,9 @@ public class UppyS3Resource {
     List<StoredPart> stored = uploads.storedParts(caller.organizationId(), uploadId, key);
     List<ListedPart> listed = new ArrayList<>(stored.size());
     for (StoredPart part : stored) {
-      listed.add(new ListedPart(part.partNumber() + 1, part.size(), part.token()));
+      listed.add(
+          new ListedPart(
+              part.partNumber() + 1, part.size() < 0 ? null : part.size(), part.token()));
     }
     return listed;
   }

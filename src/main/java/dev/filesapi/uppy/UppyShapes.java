@@ -48,8 +48,18 @@ final class UppyShapes {
   @RegisterForReflection
   record ListedPart(
       @JsonProperty("PartNumber") @Schema(description = "1-based") int partNumber,
-      @JsonProperty("Size") long size,
-      @JsonProperty("ETag") String eTag) {}
+      @JsonProperty("Size")
+          @Schema(
+              description =
+                  "The part's size; absent once the store has assembled the object (the parts"
+                      + " of a completed upload are no longer held)")
+          Long size,
+      @JsonProperty("ETag")
+          @Schema(
+              description =
+                  "The part's ETag; \"assembled\" once the store has assembled the object: a"
+                      + " complete with these answers the file")
+          String eTag) {}
 
   /** {@code POST /s3/multipart/{uploadId}/complete}. */
   @RegisterForReflection

@@ -169,6 +169,34 @@ class UppyS3RoutesTest {
         .statusCode(200)
         .body("key", equalTo(key));
 
+    // A client that lost the complete's answer resumes as @uppy/aws-s3 does: it lists the parts
+    // (the store's multipart upload is gone), finds every one, and completes with what it found.
+    List<Map<String, Object>> relisted =
+        Api.api()
+            .queryParam("key", key)
+            .get("/v1/uppy/s3/multipart/{id}", uploadId)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("");
+    assertThat(relisted).extracting(p -> p.get("PartNumber")).containsExactly(1, 2, 3);
+    assertThat(relisted).allSatisfy(p -> assertThat(p).doesNotContainKey("Size"));
+    List<Map<String, Object>> found =
+        relisted.stream()
+            .map(
+                p ->
+                    Map.<String, Object>of(
+                        "PartNumber", p.get("PartNumber"), "ETag", p.get("ETag")))
+            .toList();
+    Api.api()
+        .queryParam("key", key)
+        .body(Map.of("parts", found))
+        .post("/v1/uppy/s3/multipart/{id}/complete", uploadId)
+        .then()
+        .statusCode(200)
+        .body("key", equalTo(key));
+
     // An ordinary file: its upload sized, listed, downloadable byte for byte, announced, deletable.
     JsonPath after =
         Api.api()
