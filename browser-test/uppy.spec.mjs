@@ -365,23 +365,40 @@ async function main() {
     await clickDone();
   });
 
-  await check('the Dashboard\'s Cancel button mid-upload aborts the upload in the service', async () => {
+  await check('mid-upload, a file\'s Remove button and then the Cancel button abort their uploads in the service', async () => {
     holdPuts = true;
-    await pickFiles(makeFile('cancel-me.bin', 12 * MiB));
-    await clickUpload(1);
-    await waitFor('a held PUT of cancel-me.bin', () => created['cancel-me.bin'] && held.length > 0, 60_000);
-    const uploadId = created['cancel-me.bin'];
-    const aborted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().includes(`/s3/multipart/${uploadId}`));
+    await pickFiles([makeFile('remove-me.bin', 12 * MiB), makeFile('cancel-me.bin', 12 * MiB)]);
+    await clickUpload(2);
+    await waitFor(
+      'held PUTs of both files',
+      () => {
+        // The PUTs carry the store's upload ids: two different ones are the two files.
+        const storeUploads = new Set(held.map((route) => new URL(route.request().url()).searchParams.get('uploadId')));
+        return created['remove-me.bin'] && created['cancel-me.bin'] && storeUploads.size === 2;
+      },
+      60_000,
+    );
     await page.locator('.uppy-StatusBar.is-uploading').waitFor({ timeout: 10_000 });
+    const deleted = (name) =>
+      page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().includes(`/s3/multipart/${created[name]}`));
+    const status = async (name) => (await (await api(`/v1/files/uploads/${created[name]}`)).json()).status;
+
+    const removed = deleted('remove-me.bin');
+    await item('remove-me.bin').getByRole('button', { name: 'Remove file' }).click();
+    assert((await removed).status() === 200, 'the DELETE of remove-me.bin did not answer 200');
+    await item('remove-me.bin').waitFor({ state: 'detached', timeout: 10_000 });
+    assert((await status('remove-me.bin')) === 'aborted', 'remove-me.bin is not aborted');
+    assert((await status('cancel-me.bin')) === 'in_progress', 'removing one file touched the other');
+    assert((await item('cancel-me.bin').count()) === 1, 'cancel-me.bin left the Dashboard');
+
+    const cancelled = deleted('cancel-me.bin');
     await statusBar().getByRole('button', { name: 'Cancel' }).click();
-    const answer = await aborted;
-    assert(answer.status() === 200, `DELETE answered ${answer.status()}`);
+    assert((await cancelled).status() === 200, 'the DELETE of cancel-me.bin did not answer 200');
     // Cancel empties the Dashboard: it offers to browse files again.
     await page.getByRole('button', { name: 'browse files' }).waitFor({ timeout: 10_000 });
-    assert((await page.locator('.uppy-Dashboard-Item').count()) === 0, 'the cancelled file is still shown');
+    assert((await page.locator('.uppy-Dashboard-Item').count()) === 0, 'a cancelled file is still shown');
     assert((await page.evaluate(() => window.uppyLog.cancelled)) === 1, 'no cancel-all event');
-    const view = await (await api(`/v1/files/uploads/${uploadId}`)).json();
-    assert(view.status === 'aborted', `upload status ${view.status}`);
+    assert((await status('cancel-me.bin')) === 'aborted', 'cancel-me.bin is not aborted');
     holdPuts = false;
     for (const route of held.splice(0)) await route.abort().catch(() => {});
   });
@@ -397,15 +414,16 @@ async function main() {
       assert(bytes.length === files[name].size, `${name}: ${bytes.length} bytes`);
       assert(sha256(bytes) === files[name].sha, `${name} came back different`);
     }
-    assert(!names.includes('cancel-me.bin'), 'the cancelled file is listed');
+    for (const name of ['remove-me.bin', 'cancel-me.bin']) assert(!names.includes(name), `the cancelled ${name} is listed`);
   });
 
-  await check('webhooks arrived: upload.completed for each file, upload.aborted for the cancelled one', async () => {
+  await check('webhooks arrived: upload.completed for each file, upload.aborted for the cancelled ones', async () => {
     const has = (type, uploadId) => webhooks.some((w) => w.type === type && JSON.stringify(w).includes(uploadId));
     await waitFor(
       'the webhooks',
       () =>
         ['one-kib.bin', 'twenty-mib.bin', 'three-hundred-mib.bin'].every((n) => has('upload.completed', created[n])) &&
+        has('upload.aborted', created['remove-me.bin']) &&
         has('upload.aborted', created['cancel-me.bin']),
       120_000,
       500,
