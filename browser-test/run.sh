@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The uploader page (/upload/) and real Uppy (@uppy/aws-s3 against /v1/uppy) in real headless
-# Chromium against the packaged service on its embedded default. Installs what is missing (Debian's
-# chromium, Node.js, playwright-core, Uppy and esbuild from npm), builds the jar if it is missing or
-# older than the sources, runs upload.spec.mjs and uppy.spec.mjs.
+# The uploader page (/upload/) and real Uppy (@uppy/dashboard + @uppy/aws-s3 against /v1/uppy) in
+# real headless Chromium against the packaged service on its embedded default. Installs what is
+# missing (Debian's chromium, Node.js, playwright-core, Uppy and esbuild from npm), builds the jar if
+# it is missing or older than the sources, runs upload.spec.mjs and uppy.spec.mjs.
 # The last line printed is always "N passed, N failed"; the exit code is non-zero on failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -35,7 +35,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "browser-test: installing Node.js and npm from Debian"
   apt_install nodejs npm >/dev/null || give_up "cannot install nodejs and npm (needs root or sudo)"
 fi
-if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/@uppy/aws-s3/package.json ] ||
+if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/@uppy/aws-s3/package.json ] || [ ! -f node_modules/@uppy/dashboard/package.json ] ||
   [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || give_up "npm ci failed"
 fi

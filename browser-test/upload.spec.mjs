@@ -1,5 +1,7 @@
 // The uploader page in real headless Chromium against the packaged service on its embedded
-// default (embedded PostgreSQL + in-process S3Proxy), started here in a temporary directory.
+// default (embedded PostgreSQL + in-process S3Proxy), started here in a temporary directory with
+// 5 MiB parts, files.upload.complete-wait of 2 s and a pre-complete hook served here (it allows
+// every file; the 202 case holds its answer, so that complete outlasts the wait).
 //
 //   node upload.spec.mjs            (run.sh installs what is missing first)
 //
@@ -8,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -104,40 +107,71 @@ const serviceLog = join(tmp, 'service.log');
 let service;
 let context;
 let base;
+let servicePort;
+let hookServer;
+const hookCalls = []; // bodies the pre-complete hook got
+const hookHolds = new Map(); // file name -> promise the hook's answer waits for
 let apiKey;
 let page;
 const pageErrors = [];
+
+/** Starts the jar on servicePort over embeddedDir (kept across restarts), with extra -D settings. */
+async function startService(settings = []) {
+  const log = createWriteStream(serviceLog, { flags: 'a' });
+  service = spawn(
+    'java',
+    [`-Dquarkus.http.port=${servicePort}`, '-Dfiles.upload.part-size=5M', ...settings, '-jar', jar],
+    { cwd: tmp, env: { ...process.env, FILES_EMBEDDED_DIR: embeddedDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  service.stdout.pipe(log);
+  service.stderr.pipe(log);
+  let exited = null;
+  service.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+  await waitFor(
+    'GET /q/health/ready',
+    async () => {
+      if (exited) throw new Error(`the service ${exited}; log: ${serviceLog}`);
+      try {
+        return (await fetch(`${base}/q/health/ready`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    300_000,
+    500,
+  );
+}
 
 async function main() {
   mkdirSync(artifacts, { recursive: true });
 
   await check('the packaged service starts on its embedded default', async () => {
     assert(existsSync(jar), `no jar at ${jar}: build it with ./mvnw package -DskipTests`);
-    const port = await freePort();
-    base = `http://localhost:${port}`;
-    const log = createWriteStream(serviceLog);
-    service = spawn(
-      'java',
-      [`-Dquarkus.http.port=${port}`, '-Dfiles.upload.part-size=5M', '-jar', jar],
-      { cwd: tmp, env: { ...process.env, FILES_EMBEDDED_DIR: embeddedDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    service.stdout.pipe(log);
-    service.stderr.pipe(log);
-    let exited = null;
-    service.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
-    await waitFor(
-      'GET /q/health/ready',
-      async () => {
-        if (exited) throw new Error(`the service ${exited}; log: ${serviceLog}`);
+    servicePort = await freePort();
+    base = `http://localhost:${servicePort}`;
+    // The operator's pre-complete hook: allows every file at once, but holds the answer for a
+    // file named in hookHolds until the test releases it.
+    hookServer = createHttpServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', async () => {
+        let body = {};
         try {
-          return (await fetch(`${base}/q/health/ready`)).status === 200;
+          body = JSON.parse(text);
         } catch {
-          return false;
+          body = { unparsable: text };
         }
-      },
-      300_000,
-      500,
-    );
+        hookCalls.push(body);
+        await hookHolds.get(body.upload?.file_name);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise((r) => hookServer.listen(0, '127.0.0.1', r));
+    await startService([
+      '-Dfiles.upload.complete-wait=2s',
+      `-Dfiles.hooks.pre-complete-url=http://127.0.0.1:${hookServer.address().port}/pre-complete`,
+      '-Dfiles.hooks.timeout=120s',
+    ]);
     apiKey = readFileSync(join(embeddedDir, 'api-key'), 'utf8').trim();
     assert(apiKey.startsWith('fk_'), 'no generated API key');
   });
@@ -211,6 +245,7 @@ async function main() {
         held.push(route);
         return undefined;
       }
+      if (mode === 'direct') return route.continue();
       if (refused403 === null) {
         // The store refuses the first PUT after the reload, as it would an expired URL: the page
         // must fetch a fresh URL through parts/urls and send the part again.
@@ -233,6 +268,7 @@ async function main() {
   // service (which would refuse it with checksum_not_supported).
   let pretendCrc32c = true;
   const completeBodies = [];
+
   await context.route(
     (url) => url.pathname.endsWith('/files/uploads/initiate'),
     async (route) => {
@@ -391,6 +427,77 @@ async function main() {
     await page.screenshot({ path: join(artifacts, 'upload-page.png'), fullPage: true });
   });
 
+  await check('a complete that outlasts files.upload.complete-wait: 202 with Retry-After, sent again, done', async () => {
+    // The operator's pre-complete hook (a scanner, say) holds this file's answer, so the service's
+    // complete really outlasts complete-wait (2 s here): the store has assembled the object, the
+    // file is not registered yet. The hook answers once the page has shown the 202 and sent the
+    // complete twice more.
+    const name = 'assembled-slowly.bin';
+    const path = join(tmp, name);
+    const bytes = randomBytes(16 * MiB + 7);
+    writeFileSync(path, bytes);
+    mode = 'direct';
+    let release;
+    hookHolds.set(name, new Promise((r) => (release = r)));
+    const completes = []; // { kind: 'request' | 'response', status, retryAfter, at }
+    const isComplete = (url) => /\/files\/uploads\/[^/]+\/complete$/.test(new URL(url).pathname);
+    const onRequest = (request) => isComplete(request.url()) && completes.push({ kind: 'request', at: Date.now() });
+    const onResponse = (response) =>
+      isComplete(response.url()) && completes.push({ kind: 'response', status: response.status(), at: Date.now() });
+    context.on('request', onRequest);
+    context.on('response', onResponse);
+    try {
+      const initiated = page.waitForResponse((r) => r.url().endsWith('/files/uploads/initiate'));
+      const accepted = page.waitForResponse((r) => isComplete(r.url()) && r.status() === 202, { timeout: 120_000 });
+      await page.locator('#file-input').setInputFiles(path);
+      const init = await (await initiated).json();
+      const first = await accepted;
+      const retryAfter = Number(first.headers()['retry-after']);
+      assert(Number.isInteger(retryAfter) && retryAfter > 0, `Retry-After "${first.headers()['retry-after']}"`);
+      const pending = await first.json();
+      assert(pending.upload_id === init.upload_id && pending.status === 'completing', `202 body ${JSON.stringify(pending)}`);
+      const card = page.locator(`.upload[data-file="${name}"]`);
+      await card.locator('.state', { hasText: 'Assembling' }).waitFor({ timeout: 10_000 });
+      assert((await card.getAttribute('data-state')) === 'completing', `card state ${await card.getAttribute('data-state')}`);
+      assert(!(await card.getByRole('button', { name: 'Download' }).isVisible()), 'Download shown on a 202');
+      // The service completes the upload whatever the page does now (an abort answers 409
+      // upload_completing): the page offers no Cancel that would end in "Cancel failed".
+      assert(!(await card.getByRole('button', { name: 'Cancel' }).isVisible()), 'Cancel offered while the service completes');
+      await page.screenshot({ path: join(artifacts, 'upload-assembling.png'), fullPage: true });
+      // Two repeats: the second one only after a second 202, so the page keeps waiting and sending.
+      await waitFor('the page to send the complete twice more', () => completes.filter((c) => c.kind === 'request').length >= 3, 30_000, 50);
+      release();
+      await page.locator(`.upload.done[data-file="${name}"]`).waitFor({ timeout: 120_000 });
+      const requests = completes.filter((c) => c.kind === 'request');
+      const responses = completes.filter((c) => c.kind === 'response');
+      console.log(`  complete answers: ${responses.map((r) => r.status)} (Retry-After ${retryAfter} s)`);
+      assert(responses[0].status === 202, `the first complete answered ${responses[0].status}`);
+      assert(responses.at(-1).status === 200, `the last complete answered ${responses.at(-1).status}`);
+      assert(responses.length >= 3 && responses.slice(0, -1).every((r) => r.status === 202), `answers ${responses.map((r) => r.status)}`);
+      assert(requests.length === responses.length, `${requests.length} completes sent, ${responses.length} answered`);
+      // The page waited Retry-After before it sent the complete again (the events reach this
+      // process a little after the page sees them: 80% of it is asked).
+      for (let i = 1; i < requests.length; i++) {
+        const waited = requests[i].at - responses[i - 1].at;
+        assert(waited >= retryAfter * 800, `complete ${i + 1} was sent ${waited} ms after the 202 before it`);
+      }
+      // The repeats joined the running work: the hook was asked once for this upload.
+      const asked = hookCalls.filter((c) => c.upload?.upload_id === init.upload_id).length;
+      assert(asked === 1, `the pre-complete hook was asked ${asked} times for the upload`);
+      const auth = { headers: { Authorization: `Bearer ${apiKey}` } };
+      const view = await (await fetch(`${base}/v1/files/uploads/${init.upload_id}`, auth)).json();
+      assert(view.status === 'completed', `upload status ${view.status}`);
+      const listed = await (await fetch(`${base}/v1/files/metadata`, auth)).json();
+      assert(listed.some((f) => f.file_id === name), `${name} is not listed`);
+      const back = Buffer.from(await (await fetch(`${base}/v1/files/download/${name}`, auth)).arrayBuffer());
+      assert(sha256(back) === sha256(bytes), `${name} came back different (${back.length} bytes)`);
+    } finally {
+      release?.();
+      context.off('request', onRequest);
+      context.off('response', onResponse);
+    }
+  });
+
   await check('the page logged no errors', async () => {
     // The cancelled PUTs and the 403 show up as failed network requests, not as errors here.
     const unexpected = pageErrors.filter((e) => !/Failed to load resource/.test(e));
@@ -415,6 +522,8 @@ try {
 } finally {
   await context?.close().catch(() => {});
   await stopService().catch(() => {});
+  hookServer?.closeAllConnections();
+  hookServer?.close();
   const failed = results.filter((r) => !r.ok).length;
   if (failed > 0 && existsSync(serviceLog)) copyFileSync(serviceLog, join(artifacts, 'service.log'));
   if (process.env.KEEP_TMP !== '1') rmSync(tmp, { recursive: true, force: true });

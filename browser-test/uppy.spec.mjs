@@ -1,14 +1,19 @@
-// Real Uppy (@uppy/core + @uppy/aws-s3 6 from npm, bundled with esbuild) in headless Chromium,
-// pointed at this service as at a Companion server, against the packaged jar on its embedded
-// default. The page is served from another origin (CORS as an application would have it).
+// Real Uppy (@uppy/core + @uppy/dashboard + @uppy/aws-s3 6 from npm, bundled with esbuild) in
+// headless Chromium, pointed at this service as at a Companion server, against the packaged jar on
+// its embedded default. The page is served from another origin (CORS as an application would have
+// it). The test acts as a user of the Dashboard: files are picked through its "browse files"
+// button (the browser's file chooser), uploads started with its Upload button, paused and resumed
+// with a file's pause/resume button and cancelled with its Cancel button; what the Dashboard
+// shows is asserted alongside what the service holds.
 //
 //   node uppy.spec.mjs            (run.sh installs what is missing first)
 //
 // Environment: FILES_JAR (default ../target/quarkus-app/quarkus-run.jar), CHROMIUM (default
-// /usr/bin/chromium), KEEP_TMP=1 keeps the temporary folder.
+// /usr/bin/chromium), ARTIFACTS (default ./artifacts; screenshots), KEEP_TMP=1 keeps the
+// temporary folder.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +25,7 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 const jar = resolve(process.env.FILES_JAR ?? join(here, '..', 'target', 'quarkus-app', 'quarkus-run.jar'));
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const artifacts = resolve(process.env.ARTIFACTS ?? join(here, 'artifacts'));
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
@@ -110,15 +116,21 @@ async function main() {
       bundle: true,
       format: 'iife',
       target: 'es2022',
+      outdir: join(tmp, 'bundle'), // not written: the outputs stay in memory
       write: false,
       logLevel: 'silent',
     });
-    const script = bundle.outputFiles[0].contents;
-    const html = readFileSync(join(here, 'uppy-page', 'index.html'));
+    const output = (ext) => bundle.outputFiles.find((f) => f.path.endsWith(ext))?.contents;
+    const served = {
+      '/': { type: 'text/html', body: readFileSync(join(here, 'uppy-page', 'index.html')) },
+      '/bundle.js': { type: 'text/javascript', body: output('.js') },
+      '/bundle.css': { type: 'text/css', body: output('.css') },
+    };
+    assert(served['/bundle.css'].body?.length > 0, 'the bundle has no styles (the Dashboard\'s CSS)');
     pageServer = createHttpServer((req, res) => {
-      const body = req.url === '/bundle.js' ? script : req.url === '/' ? html : null;
-      if (!body) return res.writeHead(404).end();
-      res.writeHead(200, { 'Content-Type': req.url === '/' ? 'text/html' : 'text/javascript' }).end(body);
+      const file = served[req.url];
+      if (!file) return res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': file.type }).end(file.body);
     });
     await new Promise((r) => pageServer.listen(pagePort, '127.0.0.1', r));
     receiver = createHttpServer((req, res) => {
@@ -189,7 +201,7 @@ async function main() {
   const listPartsCalls = [];
   const deletes = [];
 
-  await check('Chromium runs @uppy/aws-s3 with companionEndpoint from POST /v1/uppy/tokens', async () => {
+  await check('Chromium shows the Dashboard, @uppy/aws-s3 with companionEndpoint from POST /v1/uppy/tokens', async () => {
     const minted = await (await api('/v1/uppy/tokens', { method: 'POST' })).json();
     assert(minted.token?.startsWith('ut_'), `token ${JSON.stringify(minted)}`);
     browser = await chromium.launch({
@@ -197,7 +209,7 @@ async function main() {
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
     });
-    const context = await browser.newContext();
+    const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
@@ -240,13 +252,54 @@ async function main() {
     const response = await page.goto(pageOrigin + '/');
     assert(response.ok(), `GET / answered ${response.status()}`);
     assert(await page.evaluate((e) => window.startUppy(e), minted.companion_endpoint), 'startUppy failed');
+    await page.locator('.uppy-Dashboard-inner').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'browse files' }).waitFor({ timeout: 10_000 });
   });
 
-  await check('files of 1 KiB and 20 MiB upload; a part PUT answered 500 once is retried', async () => {
-    await page.locator('#files').setInputFiles([makeFile('one-kib.bin', KiB), makeFile('twenty-mib.bin', 20 * MiB)]);
-    await page.evaluate(() => {
-      window.uppy.upload(); // not awaited: evaluate would wait for the whole upload
-    });
+  // The Dashboard as a user sees it.
+  const statusBar = () => page.locator('.uppy-StatusBar');
+  const item = (name) =>
+    page.locator('.uppy-Dashboard-Item', { has: page.locator('.uppy-Dashboard-Item-name', { hasText: name }) });
+  /** Picks files through the Dashboard's "browse files" button, i.e. the browser's file chooser. */
+  async function pickFiles(paths) {
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'browse files' }).click(),
+    ]);
+    await chooser.setFiles(paths);
+    for (const path of [paths].flat()) await item(path.split('/').at(-1)).waitFor({ timeout: 10_000 });
+  }
+  /** The Dashboard's Upload button, which must say how many files it starts. */
+  async function clickUpload(count) {
+    const button = page.locator('.uppy-StatusBar-actionBtn--upload');
+    const label = (await button.textContent()).trim();
+    const expected = `Upload ${count} file${count === 1 ? '' : 's'}`;
+    assert(label === expected, `the Upload button says "${label}", expected "${expected}"`);
+    await button.click();
+  }
+  /** The Dashboard's Done button (shown once everything is complete) empties it for the next files. */
+  async function clickDone() {
+    await page.locator('.uppy-StatusBar-actionBtn--done').click();
+    await page.getByRole('button', { name: 'browse files' }).waitFor({ timeout: 10_000 });
+    assert((await page.locator('.uppy-Dashboard-Item').count()) === 0, 'Done left files in the Dashboard');
+  }
+  async function assertDashboardComplete(names) {
+    await page.locator('.uppy-StatusBar.is-complete').waitFor({ timeout: 30_000 });
+    const primary = (await statusBar().locator('.uppy-StatusBar-statusPrimary').textContent()).trim();
+    assert(primary === 'Complete', `the status bar says "${primary}"`);
+    const progress = await statusBar().locator('[role=progressbar]').getAttribute('aria-valuenow');
+    assert(progress === '100', `the status bar's progress is ${progress}`);
+    for (const name of names) {
+      const classes = await item(name).getAttribute('class');
+      assert(/\bis-complete\b/.test(classes), `${name} is shown as "${classes}", not complete`);
+      const indicator = await item(name).locator('.uppy-Dashboard-Item-progressIcon--check').count();
+      assert(indicator === 1, `${name} shows no check mark`);
+    }
+  }
+
+  await check('1 KiB and 20 MiB picked in the Dashboard and uploaded with its button; a part PUT answered 500 once is retried', async () => {
+    await pickFiles([makeFile('one-kib.bin', KiB), makeFile('twenty-mib.bin', 20 * MiB)]);
+    await clickUpload(2);
     await waitFor(
       'both uploads to succeed',
       () => page.evaluate(() => {
@@ -257,35 +310,40 @@ async function main() {
       }),
       180_000,
     );
+    await assertDashboardComplete(['one-kib.bin', 'twenty-mib.bin']);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'uppy-dashboard-complete.png'), fullPage: true });
     assert(refused500 === 1, `refused ${refused500} PUTs with 500`);
     const partTwo = puts.filter((p) => p.upload && p.part === 2);
     assert(partTwo.length === 2, `part 2 was PUT ${partTwo.length} times, expected twice (500, then the retry)`);
     const success = await page.evaluate(() => window.uppyLog.success);
     assert(success['twenty-mib.bin'].location.endsWith('/v1/files/download/twenty-mib.bin'), `location ${success['twenty-mib.bin'].location}`);
     assert(success['twenty-mib.bin'].key.startsWith('fil_'), `key ${success['twenty-mib.bin'].key}`);
+    await clickDone();
   });
 
-  await check('a 300 MiB file pauses and resumes: listParts, and no finished part is sent again', async () => {
-    await page.locator('#files').setInputFiles(makeFile('three-hundred-mib.bin', 300 * MiB));
+  await check('a 300 MiB file pauses and resumes with its Dashboard button: listParts, and no finished part is sent again', async () => {
+    await pickFiles(makeFile('three-hundred-mib.bin', 300 * MiB));
     const fileId = await page.evaluate(() => window.fileIdOf('three-hundred-mib.bin'));
-    await page.evaluate(() => {
-      window.uppy.upload(); // not awaited: evaluate would wait for the whole upload
-    });
+    const putsBefore = puts.length;
+    await clickUpload(1);
     // @uppy/aws-s3 sends one file's parts one after the other: the PUT of part 4 means parts 1-3
     // are stored and known to the page.
-    const putsBefore = puts.length;
     await waitFor('the PUT of part 4', () => puts.slice(putsBefore).some((p) => p.part === 4), 180_000, 20);
-    const paused = await page.evaluate((id) => {
-      const answer = window.uppy.pauseResume(id);
-      const file = window.uppy.getFile(id);
-      return { answer, isPaused: file.isPaused, capabilities: window.uppy.getState().capabilities, progress: file.progress };
-    }, fileId);
+    const button = item('three-hundred-mib.bin').locator('.uppy-Dashboard-Item-progressIndicator');
+    assert((await button.getAttribute('aria-label')) === 'Pause upload', `the file's button is "${await button.getAttribute('aria-label')}"`);
+    await button.click();
     const pausedAt = Date.now();
     const requested = puts.slice(putsBefore).map((p) => p.part);
     const donePaused = [...new Set(requested)].filter((n) => n < Math.max(...requested));
     const listsBefore = listPartsCalls.length;
-    assert(paused.answer === true && paused.isPaused === true, `the file is not paused: ${JSON.stringify(paused)}`);
-    await page.evaluate((id) => window.uppy.pauseResume(id), fileId);
+    await item('three-hundred-mib.bin').locator('button[aria-label="Resume upload"]').waitFor({ timeout: 10_000 });
+    await statusBar().locator('.uppy-StatusBar-statusPrimary', { hasText: 'Paused' }).waitFor({ timeout: 10_000 });
+    const shown = Number(await statusBar().locator('[role=progressbar]').getAttribute('aria-valuenow'));
+    const paused = await page.evaluate((id) => window.uppy.getFile(id).isPaused, fileId);
+    assert(paused === true, 'the Dashboard shows the file paused, Uppy does not have it paused');
+    assert(shown > 0 && shown < 100, `the status bar shows ${shown}% while paused`);
+    await item('three-hundred-mib.bin').locator('button[aria-label="Resume upload"]').click();
     await waitFor('the resume to list the parts', () => listPartsCalls.length > listsBefore, 30_000);
     await waitFor(
       'the 300 MiB upload to succeed',
@@ -297,29 +355,50 @@ async function main() {
       600_000,
       500,
     );
+    await assertDashboardComplete(['three-hundred-mib.bin']);
     const uploadId = created['three-hundred-mib.bin'];
     const resent = puts.filter((p) => p.upload && p.at > pausedAt && donePaused.includes(p.part));
-    console.log(`  parts done at the pause: [${donePaused}]; PUTs after it: ${puts.filter((p) => p.at > pausedAt).length}`);
+    console.log(`  parts done at the pause: [${donePaused}] (${shown}% shown); PUTs after it: ${puts.filter((p) => p.at > pausedAt).length}`);
     assert(resent.length === 0, `finished parts sent again after the resume: ${resent.map((p) => p.part)}`);
     const view = await (await api(`/v1/files/uploads/${uploadId}`)).json();
     assert(view.status === 'completed' && view.total_bytes === 300 * MiB && view.num_parts === 60, `upload ${JSON.stringify(view)}`);
+    await clickDone();
   });
 
-  await check('removing a file mid-upload aborts its upload in the service', async () => {
+  await check('mid-upload, a file\'s Remove button and then the Cancel button abort their uploads in the service', async () => {
     holdPuts = true;
-    await page.locator('#files').setInputFiles(makeFile('cancel-me.bin', 12 * MiB));
-    const fileId = await page.evaluate(() => window.fileIdOf('cancel-me.bin'));
-    await page.evaluate(() => {
-      window.uppy.upload(); // not awaited: evaluate would wait for the whole upload
-    });
-    await waitFor('a held PUT of cancel-me.bin', () => created['cancel-me.bin'] && held.length > 0, 60_000);
-    const uploadId = created['cancel-me.bin'];
-    const aborted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().includes(`/s3/multipart/${uploadId}`));
-    await page.evaluate((id) => window.uppy.removeFile(id), fileId);
-    const answer = await aborted;
-    assert(answer.status() === 200, `DELETE answered ${answer.status()}`);
-    const view = await (await api(`/v1/files/uploads/${uploadId}`)).json();
-    assert(view.status === 'aborted', `upload status ${view.status}`);
+    await pickFiles([makeFile('remove-me.bin', 12 * MiB), makeFile('cancel-me.bin', 12 * MiB)]);
+    await clickUpload(2);
+    await waitFor(
+      'held PUTs of both files',
+      () => {
+        // The PUTs carry the store's upload ids: two different ones are the two files.
+        const storeUploads = new Set(held.map((route) => new URL(route.request().url()).searchParams.get('uploadId')));
+        return created['remove-me.bin'] && created['cancel-me.bin'] && storeUploads.size === 2;
+      },
+      60_000,
+    );
+    await page.locator('.uppy-StatusBar.is-uploading').waitFor({ timeout: 10_000 });
+    const deleted = (name) =>
+      page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().includes(`/s3/multipart/${created[name]}`));
+    const status = async (name) => (await (await api(`/v1/files/uploads/${created[name]}`)).json()).status;
+
+    const removed = deleted('remove-me.bin');
+    await item('remove-me.bin').getByRole('button', { name: 'Remove file' }).click();
+    assert((await removed).status() === 200, 'the DELETE of remove-me.bin did not answer 200');
+    await item('remove-me.bin').waitFor({ state: 'detached', timeout: 10_000 });
+    assert((await status('remove-me.bin')) === 'aborted', 'remove-me.bin is not aborted');
+    assert((await status('cancel-me.bin')) === 'in_progress', 'removing one file touched the other');
+    assert((await item('cancel-me.bin').count()) === 1, 'cancel-me.bin left the Dashboard');
+
+    const cancelled = deleted('cancel-me.bin');
+    await statusBar().getByRole('button', { name: 'Cancel' }).click();
+    assert((await cancelled).status() === 200, 'the DELETE of cancel-me.bin did not answer 200');
+    // Cancel empties the Dashboard: it offers to browse files again.
+    await page.getByRole('button', { name: 'browse files' }).waitFor({ timeout: 10_000 });
+    assert((await page.locator('.uppy-Dashboard-Item').count()) === 0, 'a cancelled file is still shown');
+    assert((await page.evaluate(() => window.uppyLog.cancelled)) === 1, 'no cancel-all event');
+    assert((await status('cancel-me.bin')) === 'aborted', 'cancel-me.bin is not aborted');
     holdPuts = false;
     for (const route of held.splice(0)) await route.abort().catch(() => {});
   });
@@ -335,15 +414,16 @@ async function main() {
       assert(bytes.length === files[name].size, `${name}: ${bytes.length} bytes`);
       assert(sha256(bytes) === files[name].sha, `${name} came back different`);
     }
-    assert(!names.includes('cancel-me.bin'), 'the cancelled file is listed');
+    for (const name of ['remove-me.bin', 'cancel-me.bin']) assert(!names.includes(name), `the cancelled ${name} is listed`);
   });
 
-  await check('webhooks arrived: upload.completed for each file, upload.aborted for the cancelled one', async () => {
+  await check('webhooks arrived: upload.completed for each file, upload.aborted for the cancelled ones', async () => {
     const has = (type, uploadId) => webhooks.some((w) => w.type === type && JSON.stringify(w).includes(uploadId));
     await waitFor(
       'the webhooks',
       () =>
         ['one-kib.bin', 'twenty-mib.bin', 'three-hundred-mib.bin'].every((n) => has('upload.completed', created[n])) &&
+        has('upload.aborted', created['remove-me.bin']) &&
         has('upload.aborted', created['cancel-me.bin']),
       120_000,
       500,

@@ -196,7 +196,9 @@ function start(file, id) {
     $('.state', card).textContent = upload.message;
     announce(`${file.name}: ${upload.message}`);
     const finished = ['done', 'failed', 'cancelled'].includes(upload.state);
-    $('.cancel', card).hidden = finished;
+    // Once complete is sent the service finishes the file whatever the page does (an abort then
+    // answers 409 upload_completing): no Cancel until the answer (or a repair sends parts again).
+    $('.cancel', card).hidden = finished || upload.state === 'completing';
     $('.retry', card).hidden = upload.state !== 'failed';
     $('.download', card).hidden = upload.state !== 'done';
     if (finished) {

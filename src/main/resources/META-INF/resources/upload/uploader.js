@@ -523,9 +523,12 @@ export class FileUpload extends EventTarget {
     }
   }
 
-  /** Cancel: stops the PUTs and aborts the upload in the service and the store. */
+  /**
+   * Cancel: stops the PUTs and aborts the upload in the service and the store. Not while
+   * completing: the service then finishes the file whatever the page does (abort answers 409).
+   */
   async cancel() {
-    if (['done', 'failed', 'cancelling', 'cancelled'].includes(this.state)) return;
+    if (['completing', 'done', 'failed', 'cancelling', 'cancelled'].includes(this.state)) return;
     const wasRunning = this.state !== 'waiting';
     this.setState('cancelling', 'Cancelling');
     this.controller.abort();
