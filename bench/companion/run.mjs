@@ -19,7 +19,7 @@
 // Needs the packaged jar (./mvnw package -DskipTests; FILES_JAR overrides) and `npm ci` here;
 // bench/companion/run.sh does both. The service runs with the JVM image's options
 // (src/main/docker/Dockerfile.jvm; BENCH_SERVICE_JVM replaces them), Companion with NODE_ENV=production.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
@@ -50,7 +50,7 @@ const args = new Map(
 );
 const smoke = args.has('smoke');
 const ROUNDS = Number(args.get('rounds') ?? (smoke ? 1 : 3));
-const E2E_ROUNDS = args.has('no-e2e') ? 0 : Number(args.get('e2e-rounds') ?? (smoke ? 1 : 2));
+const E2E_ROUNDS = args.has('no-e2e') ? 0 : Number(args.get('e2e-rounds') ?? (smoke ? 1 : 3));
 const PARTS = smoke ? 200 : 10_000;
 const PARALLEL = 6;
 const BATCH = 500;
@@ -197,6 +197,9 @@ async function startAll() {
   });
 
   await waitReady(s3proxy, `${s3}/`, 'S3Proxy');
+  // Its AWS authentication is on: an unsigned PUT is refused (the presigned URLs are checked).
+  const unsigned = await fetch(`${s3}/companion/unsigned.bin`, { method: 'PUT', body: 'x' });
+  if (unsigned.status !== 403) throw new Error(`S3Proxy took an unsigned PUT: ${unsigned.status}`);
   await waitReady(companion, `http://127.0.0.1:${companionPort}/`, 'Companion');
   await waitReady(service, `http://127.0.0.1:${ourPort}/q/health/ready`, 'the service');
   const base = `http://127.0.0.1:${ourPort}`;
@@ -423,6 +426,8 @@ try {
       cpus: cpus().length,
       cpu_model: cpus()[0]?.model,
       node: process.version,
+      java: spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0],
+      service_jvm: (process.env.BENCH_SERVICE_JVM ?? 'the JVM image\'s options (Dockerfile.jvm)'),
       companion: JSON.parse(readFileSync(join(here, 'node_modules', '@uppy', 'companion', 'package.json'), 'utf8')).version,
       aws_s3: JSON.parse(readFileSync(join(here, 'node_modules', '@uppy', 'aws-s3', 'package.json'), 'utf8')).version,
       load: load(),
@@ -431,7 +436,10 @@ try {
   );
   await startAll();
   const lines = [];
-  const order = [servers.companion, servers.service];
+  // Interleaved, and the order flips every round (C S, S C, C S ...), so that neither server
+  // always runs right after the other's load.
+  const orderOf = (round) => (round % 2 ? [servers.companion, servers.service] : [servers.service, servers.companion]);
+  const order = orderOf(1);
   // Warm-up (not recorded): each server signs once each way (the JIT, the pools, the SDK).
   for (const server of order) for (const mode of Object.keys(signings)) {
     const upload = await create(server);
@@ -440,14 +448,14 @@ try {
   }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of Object.keys(signings)) {
-      for (const server of order) lines.push(await signRun(server, mode, round));
+      for (const server of orderOf(round)) lines.push(await signRun(server, mode, round));
     }
   }
   if (E2E_ROUNDS > 0) {
     await startBrowser();
     const file = makeFile(E2E_BYTES);
     for (let round = 1; round <= E2E_ROUNDS; round++) {
-      for (const server of order) lines.push(await e2eRun(server, file, round));
+      for (const server of orderOf(round)) lines.push(await e2eRun(server, file, round));
     }
   }
   summary(lines);
