@@ -148,6 +148,9 @@ async function startAll() {
   );
   // S3Proxy 2.6.0 and its libraries are in the packaged application's lib (the embedded default).
   const lib = join(dirname(jar), 'lib', 'main');
+  if (!readdirSync(lib).some((name) => name.startsWith('org.gaul.s3proxy-'))) {
+    throw new Error(`no S3Proxy in ${lib}: package without -Dproduction (./mvnw -B -q package -DskipTests)`);
+  }
   s3proxy = start('s3proxy', 'java', ['-Xmx512m', '-cp', `${lib}/*`, 'org.gaul.s3proxy.Main', '--properties', join(tmp, 's3proxy.properties')], {
     cwd: tmp,
   });
