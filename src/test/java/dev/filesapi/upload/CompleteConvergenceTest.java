@@ -92,6 +92,11 @@ class CompleteConvergenceTest {
     assertThat(first.jsonPath().getString("status")).isEqualTo("completing");
     assertThat(took).isGreaterThanOrEqualTo(WAIT.minusMillis(100)).isLessThan(STORE_DELAY);
     assertThat(UploadTestSupport.view(up.uploadId()).getString("status")).isEqualTo("completing");
+    // This replica holds the complete by its lease: other replicas wait for it.
+    Instant lease =
+        QuarkusTransaction.requiringNew()
+            .call(() -> Upload.<Upload>findById(up.uploadId()).completingUntil);
+    assertThat(lease).isAfter(Instant.now());
 
     SourceClient.Result repeated = client.complete(up.uploadId(), up.tokens());
 
