@@ -144,6 +144,55 @@ def bucket_objects(objects_dir):
     return found
 
 
+def child_upload(path):
+    """The killed session: the client's direct upload, printing each finished part."""
+    make_files_api, _how = load_client(os.environ["SOURCE_CLIENT_DIR"])
+    files = make_files_api(os.environ["FILES_API_KEY"], os.environ["FILES_API"])
+
+    def on_progress(done, total, done_bytes, total_bytes):
+        print(f"{done} {total}", flush=True)
+
+    files.local.upload(path, use_proxy=False, on_progress=on_progress)
+
+
+def kill_mid_upload(path, base, api_key, source_dir):
+    """Starts the client's direct upload of path in a child process and SIGKILLs it once a third
+    of the parts are PUT and their checkpoints are in; returns what the service then holds."""
+    child = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), "--child-upload", path],
+        env={**os.environ, "SOURCE_CLIENT_DIR": source_dir, "FILES_API_KEY": api_key,
+             "FILES_API": base + "/v1"},
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    total = None
+    for line in child.stdout:
+        done, total = (int(x) for x in line.split())
+        if done * 3 >= total:
+            break
+    headers = {"Authorization": "Bearer " + api_key}
+    # Wait (bounded) until the service holds the checkpoints of the parts reported so far.
+    deadline = time.monotonic() + 30
+    while True:
+        request = urllib.request.Request(base + "/v1/files/uploads?status=in_progress&limit=1", headers=headers)
+        with urllib.request.urlopen(request) as r:
+            uploads = json.load(r)["uploads"]
+        checkpointed = len(uploads[0]["checkpointed_parts"]) if uploads else 0
+        if checkpointed >= done or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    child.kill()
+    child.wait()
+    with urllib.request.urlopen(urllib.request.Request(
+            base + "/v1/files/uploads?status=in_progress&limit=1", headers=headers)) as r:
+        uploads = json.load(r)["uploads"]
+    return {
+        "num_parts": total,
+        "reported_done": done,
+        "checkpointed": len(uploads[0]["checkpointed_parts"]) if uploads else 0,
+        "upload_id": uploads[0]["upload_id"] if uploads else None,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="2G")
@@ -151,7 +200,17 @@ def main():
     parser.add_argument("--tmp", default=None, help="parent of the temporary directory")
     parser.add_argument("--stream-download", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--resume-check", default=None, metavar="SIZE",
+                        help="also: a direct upload of SIZE killed (SIGKILL) after a third of its parts, "
+                             "then the same upload(..., allow_resume=True)")
+    parser.add_argument("--num-retries", type=int, default=None,
+                        help="set files.local.num_retries (ArchetypeAI(num_retries=...) does not reach it)")
+    parser.add_argument("--service-arg", action="append", default=[],
+                        help="a JVM argument for the service, e.g. -Dfiles.upload.complete-wait=1s")
+    parser.add_argument("--child-upload", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_upload:
+        return child_upload(args.child_upload)
     source_dir = os.environ.get("SOURCE_CLIENT_DIR")
     if not source_dir:
         sys.exit("set SOURCE_CLIENT_DIR to a checkout of archetypeai/python-client")
@@ -171,7 +230,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(tmp, "service.log"), "wb")
     service = subprocess.Popen(
-        ["java", f"-Dquarkus.http.port={port}", "-jar", jar],
+        ["java", f"-Dquarkus.http.port={port}", *args.service_arg, "-jar", jar],
         cwd=tmp,
         env={**os.environ, "FILES_EMBEDDED_DIR": embedded},
         stdout=log,
@@ -196,12 +255,18 @@ def main():
         with open(os.path.join(embedded, "api-key")) as f:
             api_key = f.read().strip()
         files = make_files_api(api_key, base + "/v1")
+        if args.num_retries is not None:
+            # FilesApi builds files.local with ApiBase's default num_retries (3); ArchetypeAI's
+            # keyword arguments are filtered to FilesApi.__init__(api_key, api_endpoint).
+            files.local.num_retries = args.num_retries
         objects_dir = os.path.join(embedded, "objects")
         data = os.path.join(tmp, "data")
         os.makedirs(data)
 
         cases = [("direct", 1024 + 7), ("simple", 4096 + 3)]
         cases += [("direct", parse_size(s)) for s in args.sizes.split(",") if s.strip()]
+        if args.resume_check:
+            cases.append(("resume", parse_size(args.resume_check)))
         for n, (kind, size) in enumerate(cases):
             name = f"{kind}-{n}-{size}.txt"
             path = os.path.join(data, name)
@@ -213,11 +278,23 @@ def main():
             def on_progress(done, total, done_bytes, total_bytes):
                 progress.append(time.monotonic())
 
+            killed = None
+            if kind == "resume":
+                killed = kill_mid_upload(path, base, api_key, source_dir)
+                progress_calls = []
+
+                def on_progress(done, total, done_bytes, total_bytes):  # noqa: F811
+                    progress_calls.append(done)
+                    progress.append(time.monotonic())
+
             started = time.monotonic()
             try:
                 if kind == "direct":
                     # Defaults but for use_proxy; on_progress only records when each part ended.
                     answer = files.local.upload(path, use_proxy=False, on_progress=on_progress)
+                elif kind == "resume":
+                    answer = files.local.upload(path, use_proxy=False, on_progress=on_progress,
+                                                allow_resume=True)
                 else:
                     answer = files.local.upload(path)
                 error = None
@@ -239,6 +316,19 @@ def main():
                 "error": error,
             }
             checks = {}
+            if killed is not None:
+                row["killed_session"] = killed
+                # A resumed upload reports the parts of the earlier session first (C), then C+1,
+                # C+2, ... one per PUT; a fresh one 1, 2, ... N.
+                n_parts = killed["num_parts"]
+                if progress_calls and len(progress_calls) < n_parts:
+                    resumed_with, puts = progress_calls[0], len(progress_calls) - 1
+                else:
+                    resumed_with, puts = 0, len(progress_calls)
+                row["resumed_with_parts"] = resumed_with
+                row["parts"] = puts
+                checks["resumed_the_killed_upload"] = resumed_with >= killed["checkpointed"] > 0
+                checks["put_only_the_rest"] = puts == n_parts - resumed_with
             if error is None:
                 checks["answer_names_file"] = answer.get("file_id") == name
                 meta = files.get_metadata(file_id=name)
@@ -271,6 +361,10 @@ def main():
                 checks["one_object_of_its_size"] = sum(1 for _, s in objects if s == size) == 1
                 registered = len(files.get_metadata())
                 checks["objects_equal_files"] = len(objects) == registered
+                request = urllib.request.Request(base + "/v1/files/uploads?status=in_progress",
+                                                 headers={"Authorization": "Bearer " + api_key})
+                with urllib.request.urlopen(request) as r:
+                    checks["no_upload_left_in_progress"] = json.load(r)["uploads"] == []
                 row["objects"] = len(objects)
                 row["files"] = registered
             else:
