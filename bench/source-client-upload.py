@@ -369,6 +369,23 @@ def main():
                 row["files"] = registered
             else:
                 checks["returned"] = False
+                # What became of the upload the client gave up on: wait (bounded) until it is no
+                # longer completing, then count objects against files.
+                headers = {"Authorization": "Bearer " + api_key}
+                deadline = time.monotonic() + 600
+                while True:
+                    request = urllib.request.Request(base + "/v1/files/uploads?limit=1", headers=headers)
+                    with urllib.request.urlopen(request) as r:
+                        newest = json.load(r)["uploads"]
+                    status = newest[0]["status"] if newest else None
+                    if status != "completing" or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.5)
+                row["upload_status_after"] = status
+                row["registered_after"] = any(m.get("file_id") == name for m in files.get_metadata())
+                objects = bucket_objects(objects_dir)
+                row["objects"], row["files"] = len(objects), len(files.get_metadata())
+                row["objects_equal_files"] = row["objects"] == row["files"]
             row["checks"] = checks
             row["ok"] = all(checks.values())
             if not row["ok"]:
