@@ -144,6 +144,57 @@ def bucket_objects(objects_dir):
     return found
 
 
+# A pytest plugin for --client-tests: a full checkout with all its libraries imports as it is;
+# otherwise the package gets a stand-in ArchetypeAI that builds `files` exactly as the client's
+# ArchetypeAI.__init__ does (FilesApi with the keyword arguments its __init__ takes) and nothing
+# else, and the client's own ApiError.
+CLIENT_TESTS_PLUGIN = """
+import importlib, os, sys, types
+try:
+    from archetypeai import ArchetypeAI, ApiError  # noqa: F401
+except ImportError:
+    for name in [m for m in sys.modules if m == "archetypeai" or m.startswith("archetypeai.")]:
+        del sys.modules[name]
+    package = types.ModuleType("archetypeai")
+    package.__path__ = [os.path.join(os.environ["SOURCE_CLIENT_SRC"], "archetypeai")]
+    sys.modules["archetypeai"] = package
+    files = importlib.import_module("archetypeai._files")
+    common = importlib.import_module("archetypeai._common")
+
+    class ArchetypeAI:
+        def __init__(self, api_key, api_endpoint=common.DEFAULT_ENDPOINT, **kwargs):
+            input_args = {"api_key": api_key, "api_endpoint": api_endpoint, **kwargs}
+            self.files = files.FilesApi(**common.filter_kwargs(files.FilesApi.__init__, input_args))
+
+    package.ArchetypeAI = ArchetypeAI
+    package.ApiError = importlib.import_module("archetypeai._errors").ApiError
+"""
+
+
+def run_client_tests(source_dir, tmp, base, api_key):
+    """The checkout's own files tests, against this service; returns (ok, summary line)."""
+    tests = [os.path.join(source_dir, "tests", t) for t in ("files_test.py", "direct_upload_test.py")]
+    tests = [t for t in tests if os.path.isfile(t)]
+    if not tests:
+        return False, "no tests/files_test.py or tests/direct_upload_test.py in the checkout"
+    plugin_dir = os.path.join(tmp, "plugin")
+    os.makedirs(plugin_dir, exist_ok=True)
+    with open(os.path.join(plugin_dir, "source_client_shim.py"), "w") as f:
+        f.write(CLIENT_TESTS_PLUGIN)
+    env = {**os.environ, "ATAI_API_KEY": api_key, "ATAI_API_ENDPOINT": base + "/v1",
+           "SOURCE_CLIENT_SRC": os.path.join(source_dir, "src"),
+           "PYTHONPATH": os.pathsep.join([plugin_dir, os.path.join(source_dir, "src")]),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "source_client_shim", "-p", "no:cacheprovider", "-q",
+         "--basetemp", os.path.join(tmp, "pytest"), *tests],
+        cwd=os.path.join(source_dir, "tests"), env=env, capture_output=True, text=True)
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    with open(os.path.join(tmp, "client-tests.log"), "w") as f:
+        f.write(result.stdout + result.stderr)
+    return result.returncode == 0, lines[-1] if lines else "no output"
+
+
 def child_upload(path):
     """The killed session: the client's direct upload, printing each finished part."""
     make_files_api, _how = load_client(os.environ["SOURCE_CLIENT_DIR"])
@@ -207,6 +258,10 @@ def main():
                         help="set files.local.num_retries (ArchetypeAI(num_retries=...) does not reach it)")
     parser.add_argument("--service-arg", action="append", default=[],
                         help="a JVM argument for the service, e.g. -Dfiles.upload.complete-wait=1s")
+    parser.add_argument("--client-tests", action="store_true",
+                        help="also run the checkout's own tests/files_test.py and tests/direct_upload_test.py "
+                             "(pytest: apt-get install python3-pytest) against the service; their 500 MB direct "
+                             "upload expects the source service's parts: --service-arg=-Dfiles.upload.part-size=400M")
     parser.add_argument("--child-upload", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_upload:
@@ -392,6 +447,13 @@ def main():
                 failures.append(name)
             print(json.dumps(row), flush=True)
             os.remove(path)
+        if args.client_tests:
+            started = time.monotonic()
+            passed, summary = run_client_tests(source_dir, tmp, base, api_key)
+            print(json.dumps({"client_tests": summary, "ok": passed,
+                              "seconds": round(time.monotonic() - started, 1)}), flush=True)
+            if not passed:
+                failures.append("client tests")
         print(json.dumps({"ok": not failures, "failed": failures, "load_average": os.getloadavg()}))
     finally:
         service.send_signal(signal.SIGTERM)
