@@ -29,12 +29,24 @@ Its HTTP dependencies come from Debian (run as the system Python, not a pyenv on
     ... --stream-download      read large files back with a streamed GET of the same URL
                                instead of the client's download() (which holds the whole file in
                                memory)
+    ... --resume-check 200M    also: the client's direct upload killed (SIGKILL, in a child
+                               process) a third of the way, then upload(..., allow_resume=True)
+                               must PUT only the parts not checkpointed
+    ... --num-retries N        set files.local.num_retries (the only way to raise it: the client
+                               builds files.local with its default, whatever ArchetypeAI is given)
+    ... --service-arg=-D...    a JVM argument for the service (e.g. -Dfiles.upload.complete-wait=1s)
+    ... --client-tests         also run the checkout's own tests/files_test.py and
+                               tests/direct_upload_test.py with pytest (python3-pytest) against
+                               the service; their 500 MB direct upload expects 400 MiB parts:
+                               add --service-arg=-Dfiles.upload.part-size=400M
 
 The client's package ``__init__`` imports every API of the platform (lens, kafka, SSE, ...);
 when one of their libraries is missing (``httpx-sse`` has no Debian package), only the files
 modules are loaded (``_common``, ``_errors``, ``_base``, ``_files``, ``_direct_upload``) and
 ``FilesApi(api_key, api_endpoint)`` is built exactly as ``ArchetypeAI.__init__`` builds
-``client.files``. The first line printed says which way was taken.
+``client.files``. The first line printed says which way was taken. For ``--client-tests`` the
+same holds: a pytest plugin written by this script gives the package a stand-in ``ArchetypeAI``
+that builds ``files`` as the real one does, and nothing else.
 
 CI cannot run this: PyPI is not reachable there and the client is not checked out. Disk: the
 file, its parts in the store, the assembled object and the downloaded copy, about four times the

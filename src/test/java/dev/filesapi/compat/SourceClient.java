@@ -241,23 +241,32 @@ public final class SourceClient {
 
   /**
    * download(filename): requests follows the 302 and drops the Authorization header on the way to
-   * another host or port. Returns the bytes, or null when the client would report failure.
+   * another host or port; the final answer goes through the client's request rule (200 returns,
+   * 400–416 raise ApiError, anything else is sent again, three attempts). Returns the bytes, or
+   * null where the client raises.
    */
   byte[] download(String fileId) throws IOException, InterruptedException {
-    HttpRequest.Builder first =
-        HttpRequest.newBuilder(URI.create(baseUri() + "/v1/files/download/" + fileId))
-            .header("Authorization", "Bearer " + apiKey)
-            .GET();
-    REQUESTS_HEADERS.forEach(first::header);
-    HttpResponse<byte[]> response =
-        HTTP.send(first.build(), HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() == 302) {
-      URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
-      HttpRequest.Builder redirected = HttpRequest.newBuilder(location).GET();
-      REQUESTS_HEADERS.forEach(redirected::header);
-      response = HTTP.send(redirected.build(), HttpResponse.BodyHandlers.ofByteArray());
+    for (int attempt = 1; ; attempt++) {
+      HttpRequest.Builder first =
+          HttpRequest.newBuilder(URI.create(baseUri() + "/v1/files/download/" + fileId))
+              .header("Authorization", "Bearer " + apiKey)
+              .GET();
+      REQUESTS_HEADERS.forEach(first::header);
+      HttpResponse<byte[]> response =
+          HTTP.send(first.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() == 302) {
+        URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
+        HttpRequest.Builder redirected = HttpRequest.newBuilder(location).GET();
+        REQUESTS_HEADERS.forEach(redirected::header);
+        response = HTTP.send(redirected.build(), HttpResponse.BodyHandlers.ofByteArray());
+      }
+      if (response.statusCode() == 200) {
+        return response.body();
+      }
+      if (outcomeOf(response.statusCode()) == Outcome.API_ERROR || attempt >= NUM_RETRIES) {
+        return null;
+      }
     }
-    return response.statusCode() == 200 ? response.body() : null;
   }
 
   // ---- direct_upload ----
