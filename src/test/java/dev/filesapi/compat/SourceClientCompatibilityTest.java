@@ -218,7 +218,7 @@ class SourceClientCompatibilityTest {
 
   /**
    * The real client checkpoints each part on other threads without waiting for them, so a
-   * checkpoint can reach the service after the complete (seen in every run of
+   * checkpoint can reach the service after the complete (seen in most runs of
    * bench/source-client-upload.py): it must be a 4xx the client only logs, and change nothing.
    */
   @Test
