@@ -216,6 +216,38 @@ class SourceClientCompatibilityTest {
     assertThat(client.download(name)).isEqualTo(content);
   }
 
+  /**
+   * The real client checkpoints each part on other threads without waiting for them, so a
+   * checkpoint can reach the service after the complete (seen in most runs of
+   * bench/source-client-upload.py): it must be a 4xx the client only logs, and change nothing.
+   */
+  @Test
+  void aCheckpointAfterTheCompleteIsAnApiErrorThatChangesNothing() throws Exception {
+    SourceClient client = newOrganization();
+    String name = unique("late_checkpoint", ".csv");
+    byte[] content = new byte[6 * 1024 * 1024 + 1]; // 5 MiB parts in tests: 2 parts
+    new java.util.Random(5).nextBytes(content);
+    Result initiated = client.initiate(name, content.length);
+    String uploadId = initiated.json().getString("upload_id");
+    List<Map<String, Object>> tokens = new java.util.ArrayList<>();
+    for (Map<String, Object> part : initiated.json().<Map<String, Object>>getList("parts")) {
+      tokens.add(SourceClient.putPart(part, content));
+    }
+    Result completed = client.complete(uploadId, tokens);
+    assertThat(completed.outcome()).as(completed.body()).isEqualTo(Outcome.RETURNED);
+
+    Result late = client.checkpoint(uploadId, List.of(tokens.get(1)));
+
+    assertThat(late.outcome()).as(late.body()).isEqualTo(Outcome.API_ERROR);
+    assertThat(late.attempts()).isEqualTo(1);
+    assertThat(late.errorCodeExists("upload_not_in_progress")).isTrue();
+    assertThat(client.download(name)).isEqualTo(content);
+    Result again = client.complete(uploadId, tokens);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().getString("file_uid"))
+        .isEqualTo(completed.json().getString("file_uid"));
+  }
+
   @Test
   @Tag("long") // 500 MiB sent through the loopback
   void aFileOverTheSimpleUploadLimitIsOneInvalidFileSizeError(@TempDir Path directory)
