@@ -430,17 +430,21 @@ async function main() {
     for (const route of held.splice(0)) await route.abort().catch(() => {});
   });
 
-  await check('a complete answered 503 complete_pending fails in the Dashboard; its Retry lists the parts, sends none again and gets the file', async () => {
-    // The pre-complete hook holds this file's answer, so the store has assembled the object but
-    // the service cannot register it within ten waits of complete-wait: Uppy's complete gets 503
-    // complete_pending and the Dashboard shows the file failed. The service finishes the upload
-    // anyway once the hook answers; the Dashboard's Retry then lists the parts (@uppy/aws-s3
-    // never sends the same complete again) and completes with what the listing returned.
-    const name = 'assembled-meanwhile.bin';
-    const size = 8 * MiB + 1234; // two parts of 5 MiB (the second shorter)
+  /**
+   * Uploads `name` through the Dashboard while the pre-complete hook holds its answer, so the
+   * store has assembled the object but the service cannot register it within ten waits of
+   * complete-wait: Uppy's complete gets 503 complete_pending and the Dashboard shows the file
+   * failed. The service finishes the upload anyway once the hook answers. The file's Retry then
+   * lists the parts (@uppy/aws-s3 never sends the same complete again) and completes with what the
+   * listing returned. `retryWhile` "completed": the hook answers and the upload is completed
+   * before Retry; "completing": Retry while the hook still holds (the listing of an upload the
+   * store has assembled but the service has not registered), and the hook answers once the
+   * listing has been answered, while the retried complete waits.
+   */
+  async function completePendingThenRetry(name, size, retryWhile) {
     let release;
     hookHolds.set(name, new Promise((r) => (release = r)));
-    const routes = []; // the Uppy routes the page called: { method, path, status, request, body, at }
+    const routes = []; // the Uppy routes the page called: { method, path, status, request, body }
     const routeOf = (url) => {
       const path = new URL(url).pathname;
       const at = path.indexOf('/s3/');
@@ -450,7 +454,7 @@ async function main() {
       const path = routeOf(response.url());
       if (!path) return;
       const request = response.request();
-      const entry = { method: request.method(), path, status: response.status(), request: request.postData(), at: Date.now() };
+      const entry = { method: request.method(), path, status: response.status(), request: request.postData() };
       routes.push(entry);
       entry.body = await response.text().catch(() => null);
     };
@@ -477,19 +481,27 @@ async function main() {
       assert(/Service Unavailable/.test(error ?? ''), `upload-error: ${error}`);
       assert((await page.evaluate((n) => window.uppyLog.success[n], name)) === undefined, 'upload-success before the retry');
       mkdirSync(artifacts, { recursive: true });
-      await page.screenshot({ path: join(artifacts, 'uppy-dashboard-complete-pending.png'), fullPage: true });
+      await page.screenshot({ path: join(artifacts, `uppy-dashboard-complete-pending-${retryWhile}.png`), fullPage: true });
 
       // The service still completes the upload: the store has assembled it, the hook decides.
       const uploadId = created[name];
       const status = async () => (await (await api(`/v1/files/uploads/${uploadId}`)).json()).status;
       assert((await status()) === 'completing', `upload status ${await status()} while the hook holds its answer`);
-      release();
-      await waitFor('the upload to be completed', async () => (await status()) === 'completed', 60_000);
+      if (retryWhile === 'completed') {
+        release();
+        await waitFor('the upload to be completed', async () => (await status()) === 'completed', 60_000);
+      }
 
       const putsBefore = puts.length;
       const routesBefore = routes.length;
       await page.evaluate((n) => delete window.uppyLog.error[n], name);
       await retry.click();
+      if (retryWhile === 'completing') {
+        await waitFor('the listing after Retry', () => routes.slice(routesBefore).some((r) => r.body !== undefined), 30_000, 20);
+        console.log(`  the listing while completing: ${routes[routesBefore].status} ${routes[routesBefore].body}`);
+        assert((await status()) === 'completing', `upload status ${await status()} after the listing, before the hook answered`);
+        release();
+      }
       await waitFor(
         'the retried upload to succeed',
         () => page.evaluate((n) => {
@@ -506,14 +518,17 @@ async function main() {
       // Retry: list the parts, then complete; no part signed or sent again.
       assert(after.length === 2, `${after.length} Uppy requests after Retry, expected the listing and the complete`);
       const [listing, complete] = after;
-      assert(listing.method === 'GET' && new RegExp(`^/s3/multipart/${uploadId}$`).test(listing.path.replace(/\?.*/, '')), `first ${listing.method} ${listing.path}`);
+      assert(listing.method === 'GET' && listing.path.replace(/\?.*/, '') === `/s3/multipart/${uploadId}`, `first ${listing.method} ${listing.path}`);
       assert(listing.status === 200, `the listing answered ${listing.status}: ${listing.body}`);
       // Every part, with the ETag "assembled" and no Size (the store's parts are gone).
+      const parts = Math.ceil(size / (5 * MiB));
+      const expectedListing = [...Array(parts).keys()].map((n) => `${n + 1} assembled no Size`);
       const listed = JSON.parse(listing.body).map((p) => `${p.PartNumber} ${p.ETag} ${'Size' in p ? p.Size : 'no Size'}`);
-      assert(JSON.stringify(listed) === JSON.stringify(['1 assembled no Size', '2 assembled no Size']), `the listing ${listing.body}`);
+      assert(JSON.stringify(listed) === JSON.stringify(expectedListing), `the listing ${listing.body}`);
       assert(complete.method === 'POST' && complete.path.startsWith(`/s3/multipart/${uploadId}/complete`), `then ${complete.method} ${complete.path}`);
       const sent = JSON.parse(complete.request).parts.map((p) => `${p.PartNumber} ${p.ETag}`);
-      assert(JSON.stringify(sent) === JSON.stringify(['1 assembled', '2 assembled']), `the complete sent ${complete.request}`);
+      const expectedSent = [...Array(parts).keys()].map((n) => `${n + 1} assembled`);
+      assert(JSON.stringify(sent) === JSON.stringify(expectedSent), `the complete sent ${complete.request}`);
       assert(complete.status === 200, `the retried complete answered ${complete.status}: ${complete.body}`);
       assert(puts.length === putsBefore, `${puts.length - putsBefore} part PUTs after Retry`);
       const success = await page.evaluate((n) => window.uppyLog.success[n], name);
@@ -522,7 +537,7 @@ async function main() {
       assert(asked === 1, `the pre-complete hook was asked ${asked} times for the upload`);
 
       const view = await (await api(`/v1/files/uploads/${uploadId}`)).json();
-      assert(view.status === 'completed' && view.total_bytes === size && view.num_parts === 2, `upload ${JSON.stringify(view)}`);
+      assert(view.status === 'completed' && view.total_bytes === size && view.num_parts === parts, `upload ${JSON.stringify(view)}`);
       const named = (await (await api('/v1/files/metadata')).json()).filter((f) => f.file_id === name);
       assert(named.length === 1, `${name} is listed ${named.length} times`);
       const response = await api(`/v1/files/download/${name}`);
@@ -533,7 +548,23 @@ async function main() {
       release?.();
       page.off('response', onResponse);
     }
-  });
+  }
+
+  await check('a complete answered 503 complete_pending fails in the Dashboard; after the service completed it, Retry lists the parts, sends none again and gets the file', () =>
+    completePendingThenRetry('assembled-meanwhile.bin', 8 * MiB + 1234, 'completed'));
+
+  // Not run by default: it fails on the embedded store. S3Proxy 2.6 answers ListParts of a
+  // multipart upload it has completed with no parts (not NoSuchUpload, as AWS S3 does), so while
+  // the upload is completing the service lists [] and Uppy asks to sign part 1 (409). See the
+  // README's *Not done yet*. UPPY_RETRY_WHILE_COMPLETING=1 runs it.
+  const retryWhileCompleting = process.env.UPPY_RETRY_WHILE_COMPLETING === '1';
+  if (retryWhileCompleting) {
+    await check('Retry while the service still completes (the hook holds): the listing finds the assembled parts, the complete waits and gets the file', () =>
+      completePendingThenRetry('retried-while-completing.bin', 6 * MiB, 'completing'));
+  } else {
+    console.log('skip - Retry while the service still completes (UPPY_RETRY_WHILE_COMPLETING=1 runs it; fails on S3Proxy, see the README)');
+  }
+  const retried = ['assembled-meanwhile.bin', ...(retryWhileCompleting ? ['retried-while-completing.bin'] : [])];
 
   await check('every uploaded file is listed and downloads byte for byte', async () => {
     const listed = await (await api('/v1/files/metadata')).json();
@@ -554,24 +585,25 @@ async function main() {
     await waitFor(
       'the webhooks',
       () =>
-        ['one-kib.bin', 'twenty-mib.bin', 'three-hundred-mib.bin', 'assembled-meanwhile.bin'].every((n) => has('upload.completed', created[n])) &&
+        ['one-kib.bin', 'twenty-mib.bin', 'three-hundred-mib.bin', ...retried].every((n) => has('upload.completed', created[n])) &&
         has('upload.aborted', created['remove-me.bin']) &&
         has('upload.aborted', created['cancel-me.bin']),
       120_000,
       500,
     );
-    // The complete that answered 503 and its retry: one upload.completed.
-    const uploadId = created['assembled-meanwhile.bin'];
-    const sent = webhooks.filter((w) => w.type === 'upload.completed' && JSON.stringify(w).includes(uploadId)).length;
-    assert(sent === 1, `upload.completed was sent ${sent} times for the upload completed through Retry`);
+    // A complete that answered 503 and its retry: one upload.completed.
+    for (const name of retried) {
+      const sent = webhooks.filter((w) => w.type === 'upload.completed' && JSON.stringify(w).includes(created[name])).length;
+      assert(sent === 1, `upload.completed was sent ${sent} times for ${name} (completed through Retry)`);
+    }
   });
 
   await check('the page logged no errors', async () => {
     // The refused and cancelled PUTs (and the 503) show up as failed network requests, not as
-    // errors here; Uppy logs the failed complete once (its upload-error, which Retry resolved).
+    // errors here; Uppy logs each failed complete once (its upload-error, which Retry resolved).
     const completePending = /^console: \[Uppy\] \[[^\]]*\] Companion request failed: Service Unavailable$/;
     const logged = pageErrors.filter((e) => completePending.test(e)).length;
-    assert(logged === 1, `Uppy logged the 503 complete ${logged} times`);
+    assert(logged === retried.length, `Uppy logged the ${retried.length} 503 completes ${logged} times`);
     const unexpected = pageErrors.filter((e) => !/Failed to load resource/.test(e) && !completePending.test(e));
     assert(unexpected.length === 0, unexpected.join('\n'));
   });
