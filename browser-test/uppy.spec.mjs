@@ -4,7 +4,9 @@
 // it). The test acts as a user of the Dashboard: files are picked through its "browse files"
 // button (the browser's file chooser), uploads started with its Upload button, paused and resumed
 // with a file's pause/resume button and cancelled with its Cancel button; what the Dashboard
-// shows is asserted alongside what the service holds.
+// shows is asserted alongside what the service holds. The service runs with a short
+// files.upload.complete-wait (500 ms) and a pre-complete hook served here that allows every file
+// at once but can hold its answer for one, so that Uppy's complete gets 503 complete_pending.
 //
 //   node uppy.spec.mjs            (run.sh installs what is missing first)
 //
@@ -88,6 +90,9 @@ let service;
 let browser;
 let pageServer;
 let receiver;
+let hookServer;
+const hookCalls = []; // bodies the pre-complete hook got
+const hookHolds = new Map(); // file name -> promise the hook's answer waits for
 let base;
 let apiKey;
 let page;
@@ -146,6 +151,24 @@ async function main() {
       });
     });
     await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+    // The operator's pre-complete hook: allows every file, but holds the answer for a file named
+    // in hookHolds until the test releases it.
+    hookServer = createHttpServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', async () => {
+        let body = {};
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = { unparsable: text };
+        }
+        hookCalls.push(body);
+        await hookHolds.get(body.upload?.file_name);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise((r) => hookServer.listen(0, '127.0.0.1', r));
   });
 
   await check('the packaged service starts on its embedded default, CORS open to the page', async () => {
@@ -161,6 +184,10 @@ async function main() {
         `-Dquarkus.http.cors.origins=${pageOrigin}`,
         '-Dfiles.webhooks.allow-private-targets=true',
         '-Dfiles.webhooks.allow-http=true',
+        // Ten waits of it (5 s) and Uppy's complete route answers 503 complete_pending.
+        '-Dfiles.upload.complete-wait=500ms',
+        `-Dfiles.hooks.pre-complete-url=http://127.0.0.1:${hookServer.address().port}/pre-complete`,
+        '-Dfiles.hooks.timeout=120s',
         '-jar',
         jar,
       ],
@@ -403,6 +430,142 @@ async function main() {
     for (const route of held.splice(0)) await route.abort().catch(() => {});
   });
 
+  /**
+   * Uploads `name` through the Dashboard while the pre-complete hook holds its answer, so the
+   * store has assembled the object but the service cannot register it within ten waits of
+   * complete-wait: Uppy's complete gets 503 complete_pending and the Dashboard shows the file
+   * failed. The service finishes the upload anyway once the hook answers. The file's Retry then
+   * lists the parts (@uppy/aws-s3 never sends the same complete again) and completes with what the
+   * listing returned. `retryWhile` "completed": the hook answers and the upload is completed
+   * before Retry; "completing": Retry while the hook still holds (the listing of an upload the
+   * store has assembled but the service has not registered), and the hook answers once the
+   * listing has been answered, while the retried complete waits.
+   */
+  async function completePendingThenRetry(name, size, retryWhile) {
+    let release;
+    hookHolds.set(name, new Promise((r) => (release = r)));
+    const routes = []; // the Uppy routes the page called: { method, path, status, request, body }
+    const routeOf = (url) => {
+      const path = new URL(url).pathname;
+      const at = path.indexOf('/s3/');
+      return at < 0 ? null : path.slice(at);
+    };
+    const onResponse = async (response) => {
+      const path = routeOf(response.url());
+      if (!path) return;
+      const request = response.request();
+      const entry = { method: request.method(), path, status: response.status(), request: request.postData() };
+      routes.push(entry);
+      entry.body = await response.text().catch(() => null);
+    };
+    page.on('response', onResponse);
+    const isComplete = (r) => r.request().method() === 'POST' && /\/s3\/multipart\/[^/]+\/complete$/.test(new URL(r.url()).pathname);
+    try {
+      await pickFiles(makeFile(name, size));
+      const firstComplete = page.waitForResponse(isComplete, { timeout: 120_000 });
+      const started = Date.now();
+      await clickUpload(1);
+      const pending = await firstComplete;
+      const problem = await pending.json();
+      assert(pending.status() === 503 && problem.code === 'complete_pending', `the first complete answered ${pending.status()} ${JSON.stringify(problem)}`);
+      console.log(`  the complete answered 503 complete_pending ${((Date.now() - started) / 1000).toFixed(1)} s after Upload was clicked`);
+
+      // The Dashboard shows the file failed, with its Retry button.
+      const failed = page.locator('.uppy-Dashboard-Item.is-error', { has: page.locator('.uppy-Dashboard-Item-name', { hasText: name }) });
+      await failed.waitFor({ timeout: 30_000 });
+      await statusBar().locator('.uppy-StatusBar-statusPrimary', { hasText: 'Upload failed' }).waitFor({ timeout: 10_000 });
+      assert((await page.locator('.uppy-StatusBar.is-error').count()) === 1, 'the status bar is not in its error state');
+      const retry = item(name).getByRole('button', { name: 'Retry upload' });
+      assert(await retry.isVisible(), 'the file shows no Retry upload button');
+      const error = await page.evaluate((n) => window.uppyLog.error[n], name);
+      assert(/Service Unavailable/.test(error ?? ''), `upload-error: ${error}`);
+      assert((await page.evaluate((n) => window.uppyLog.success[n], name)) === undefined, 'upload-success before the retry');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, `uppy-dashboard-complete-pending-${retryWhile}.png`), fullPage: true });
+
+      // The service still completes the upload: the store has assembled it, the hook decides.
+      const uploadId = created[name];
+      const status = async () => (await (await api(`/v1/files/uploads/${uploadId}`)).json()).status;
+      assert((await status()) === 'completing', `upload status ${await status()} while the hook holds its answer`);
+      if (retryWhile === 'completed') {
+        release();
+        await waitFor('the upload to be completed', async () => (await status()) === 'completed', 60_000);
+      }
+
+      const putsBefore = puts.length;
+      const routesBefore = routes.length;
+      await page.evaluate((n) => delete window.uppyLog.error[n], name);
+      await retry.click();
+      if (retryWhile === 'completing') {
+        await waitFor('the listing after Retry', () => routes.slice(routesBefore).some((r) => r.body !== undefined), 30_000, 20);
+        console.log(`  the listing while completing: ${routes[routesBefore].status} ${routes[routesBefore].body}`);
+        assert((await status()) === 'completing', `upload status ${await status()} after the listing, before the hook answered`);
+        release();
+      }
+      await waitFor(
+        'the retried upload to succeed',
+        () => page.evaluate((n) => {
+          const log = window.uppyLog;
+          if (log.error[n]) throw new Error(`upload-error: ${log.error[n]}`);
+          return log.success[n];
+        }, name),
+        60_000,
+      );
+      await assertDashboardComplete([name]);
+      await waitFor('the complete\'s answer to be read', () => routes.slice(routesBefore).every((r) => r.body !== undefined), 10_000, 50);
+      const after = routes.slice(routesBefore);
+      console.log(`  after Retry: ${after.map((r) => `${r.method} ${r.path.replace(/\?.*/, '')} ${r.status}`).join(', ')}; part PUTs: ${puts.length - putsBefore}`);
+      // Retry: list the parts, then complete; no part signed or sent again.
+      assert(after.length === 2, `${after.length} Uppy requests after Retry, expected the listing and the complete`);
+      const [listing, complete] = after;
+      assert(listing.method === 'GET' && listing.path.replace(/\?.*/, '') === `/s3/multipart/${uploadId}`, `first ${listing.method} ${listing.path}`);
+      assert(listing.status === 200, `the listing answered ${listing.status}: ${listing.body}`);
+      // Every part, with the ETag "assembled" and no Size (the store's parts are gone).
+      const parts = Math.ceil(size / (5 * MiB));
+      const expectedListing = [...Array(parts).keys()].map((n) => `${n + 1} assembled no Size`);
+      const listed = JSON.parse(listing.body).map((p) => `${p.PartNumber} ${p.ETag} ${'Size' in p ? p.Size : 'no Size'}`);
+      assert(JSON.stringify(listed) === JSON.stringify(expectedListing), `the listing ${listing.body}`);
+      assert(complete.method === 'POST' && complete.path.startsWith(`/s3/multipart/${uploadId}/complete`), `then ${complete.method} ${complete.path}`);
+      const sent = JSON.parse(complete.request).parts.map((p) => `${p.PartNumber} ${p.ETag}`);
+      const expectedSent = [...Array(parts).keys()].map((n) => `${n + 1} assembled`);
+      assert(JSON.stringify(sent) === JSON.stringify(expectedSent), `the complete sent ${complete.request}`);
+      assert(complete.status === 200, `the retried complete answered ${complete.status}: ${complete.body}`);
+      assert(puts.length === putsBefore, `${puts.length - putsBefore} part PUTs after Retry`);
+      const success = await page.evaluate((n) => window.uppyLog.success[n], name);
+      assert(success.location.endsWith(`/v1/files/download/${name}`), `location ${success.location}`);
+      const asked = hookCalls.filter((c) => c.upload?.upload_id === uploadId).length;
+      assert(asked === 1, `the pre-complete hook was asked ${asked} times for the upload`);
+
+      const view = await (await api(`/v1/files/uploads/${uploadId}`)).json();
+      assert(view.status === 'completed' && view.total_bytes === size && view.num_parts === parts, `upload ${JSON.stringify(view)}`);
+      const named = (await (await api('/v1/files/metadata')).json()).filter((f) => f.file_id === name);
+      assert(named.length === 1, `${name} is listed ${named.length} times`);
+      const response = await api(`/v1/files/download/${name}`);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      assert(response.ok && sha256(bytes) === files[name].sha, `${name} came back different (${response.status}, ${bytes.length} bytes)`);
+      await clickDone();
+    } finally {
+      release?.();
+      page.off('response', onResponse);
+    }
+  }
+
+  await check('a complete answered 503 complete_pending fails in the Dashboard; after the service completed it, Retry lists the parts, sends none again and gets the file', () =>
+    completePendingThenRetry('assembled-meanwhile.bin', 8 * MiB + 1234, 'completed'));
+
+  // Not run by default: it fails on the embedded store. S3Proxy 2.6 answers ListParts of a
+  // multipart upload it has completed with no parts (not NoSuchUpload, as AWS S3 does), so while
+  // the upload is completing the service lists [] and Uppy asks to sign part 1 (409). See the
+  // README's *Not done yet*. UPPY_RETRY_WHILE_COMPLETING=1 runs it.
+  const retryWhileCompleting = process.env.UPPY_RETRY_WHILE_COMPLETING === '1';
+  if (retryWhileCompleting) {
+    await check('Retry while the service still completes (the hook holds): the listing finds the assembled parts, the complete waits and gets the file', () =>
+      completePendingThenRetry('retried-while-completing.bin', 6 * MiB, 'completing'));
+  } else {
+    console.log('skip - Retry while the service still completes (UPPY_RETRY_WHILE_COMPLETING=1 runs it; fails on S3Proxy, see the README)');
+  }
+  const retried = ['assembled-meanwhile.bin', ...(retryWhileCompleting ? ['retried-while-completing.bin'] : [])];
+
   await check('every uploaded file is listed and downloads byte for byte', async () => {
     const listed = await (await api('/v1/files/metadata')).json();
     const names = listed.map((f) => f.file_id);
@@ -422,17 +585,26 @@ async function main() {
     await waitFor(
       'the webhooks',
       () =>
-        ['one-kib.bin', 'twenty-mib.bin', 'three-hundred-mib.bin'].every((n) => has('upload.completed', created[n])) &&
+        ['one-kib.bin', 'twenty-mib.bin', 'three-hundred-mib.bin', ...retried].every((n) => has('upload.completed', created[n])) &&
         has('upload.aborted', created['remove-me.bin']) &&
         has('upload.aborted', created['cancel-me.bin']),
       120_000,
       500,
     );
+    // A complete that answered 503 and its retry: one upload.completed.
+    for (const name of retried) {
+      const sent = webhooks.filter((w) => w.type === 'upload.completed' && JSON.stringify(w).includes(created[name])).length;
+      assert(sent === 1, `upload.completed was sent ${sent} times for ${name} (completed through Retry)`);
+    }
   });
 
   await check('the page logged no errors', async () => {
-    // The refused and cancelled PUTs show up as failed network requests, not as errors here.
-    const unexpected = pageErrors.filter((e) => !/Failed to load resource/.test(e));
+    // The refused and cancelled PUTs (and the 503) show up as failed network requests, not as
+    // errors here; Uppy logs each failed complete once (its upload-error, which Retry resolved).
+    const completePending = /^console: \[Uppy\] \[[^\]]*\] Companion request failed: Service Unavailable$/;
+    const logged = pageErrors.filter((e) => completePending.test(e)).length;
+    assert(logged === retried.length, `Uppy logged the ${retried.length} 503 completes ${logged} times`);
+    const unexpected = pageErrors.filter((e) => !/Failed to load resource/.test(e) && !completePending.test(e));
     assert(unexpected.length === 0, unexpected.join('\n'));
   });
 }
@@ -441,6 +613,8 @@ async function stop() {
   await browser?.close().catch(() => {});
   pageServer?.close();
   receiver?.close();
+  hookServer?.closeAllConnections();
+  hookServer?.close();
   if (service && service.exitCode === null) {
     const exited = new Promise((r) => service.once('exit', r));
     service.kill('SIGTERM');
