@@ -553,18 +553,12 @@ async function main() {
   await check('a complete answered 503 complete_pending fails in the Dashboard; after the service completed it, Retry lists the parts, sends none again and gets the file', () =>
     completePendingThenRetry('assembled-meanwhile.bin', 8 * MiB + 1234, 'completed'));
 
-  // Not run by default: it fails on the embedded store. S3Proxy 2.6 answers ListParts of a
-  // multipart upload it has completed with no parts (not NoSuchUpload, as AWS S3 does), so while
-  // the upload is completing the service lists [] and Uppy asks to sign part 1 (409). See the
-  // README's *Not done yet*. UPPY_RETRY_WHILE_COMPLETING=1 runs it.
-  const retryWhileCompleting = process.env.UPPY_RETRY_WHILE_COMPLETING === '1';
-  if (retryWhileCompleting) {
-    await check('Retry while the service still completes (the hook holds): the listing finds the assembled parts, the complete waits and gets the file', () =>
-      completePendingThenRetry('retried-while-completing.bin', 6 * MiB, 'completing'));
-  } else {
-    console.log('skip - Retry while the service still completes (UPPY_RETRY_WHILE_COMPLETING=1 runs it; fails on S3Proxy, see the README)');
-  }
-  const retried = ['assembled-meanwhile.bin', ...(retryWhileCompleting ? ['retried-while-completing.bin'] : [])];
+  // While the hook still holds the complete, the store has assembled the object: S3Proxy lists a
+  // multipart upload it completed as one without parts (AWS S3: NoSuchUpload), and the service
+  // answers the listing from the object at the upload's key.
+  await check('Retry while the service still completes (the hook holds): the listing finds the assembled parts, the complete waits and gets the file', () =>
+    completePendingThenRetry('retried-while-completing.bin', 6 * MiB, 'completing'));
+  const retried = ['assembled-meanwhile.bin', 'retried-while-completing.bin'];
 
   await check('every uploaded file is listed and downloads byte for byte', async () => {
     const listed = await (await api('/v1/files/metadata')).json();

@@ -10,6 +10,7 @@ import static dev.filesapi.upload.UploadStates.requireTokens;
 
 import dev.filesapi.common.ApiException;
 import dev.filesapi.storage.NoSuchUploadException;
+import dev.filesapi.storage.ObjectStat;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageTimer;
@@ -106,10 +107,21 @@ public class UploadService {
       requireInProgress(upload);
     }
     try {
-      return timer.time(
-          upload.backend,
-          "list_parts",
-          () -> storage.listParts(upload.storageKey, upload.backendUploadId));
+      List<StoredPart> parts =
+          timer.time(
+              upload.backend,
+              "list_parts",
+              () -> storage.listParts(upload.storageKey, upload.backendUploadId));
+      // Some stores (S3Proxy) list an upload they have assembled as one without parts, where S3
+      // answers NoSuchUpload: the object at the upload's key tells.
+      if (parts.isEmpty() && upload.status == UploadStatus.COMPLETING) {
+        Optional<ObjectStat> object =
+            timer.time(upload.backend, "stat", () -> storage.stat(upload.storageKey));
+        if (object.isPresent() && UploadCompletion.assembled(upload, object.get())) {
+          return assembledParts(upload);
+        }
+      }
+      return parts;
     } catch (NoSuchUploadException e) {
       if (upload.status == UploadStatus.COMPLETING) {
         return assembledParts(upload);

@@ -5,12 +5,17 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.filesapi.storage.PartToken;
+import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
 import dev.filesapi.support.Tenants;
 import dev.filesapi.tenancy.admin.OrganizationAdmin;
 import dev.filesapi.tenancy.admin.OrganizationRequest;
+import dev.filesapi.upload.Upload;
+import dev.filesapi.upload.UploadStatus;
 import io.quarkus.arc.Arc;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -40,6 +45,7 @@ class UppyS3RoutesTest {
   private static final int MIB = 1024 * 1024;
 
   @Inject DataSource dataSource;
+  @Inject StorageBackend storage;
 
   private static byte[] random(int size, long seed) {
     byte[] bytes = new byte[size];
@@ -227,6 +233,74 @@ class UppyS3RoutesTest {
     assertThat(Arrays.equals(bytes.body(), content)).isTrue();
     assertThat(eventTypes(uploadId)).contains("upload.initiated", "upload.completed");
     Api.api().delete("/v1/files/delete/{id}", filename).then().statusCode(200);
+  }
+
+  /**
+   * Uppy's Retry while the service is still completing (the pre-complete hook, say), after the
+   * store assembled the object: S3Proxy then lists the finished upload as one without parts (where
+   * S3 answers NoSuchUpload). The object at the upload's key tells: every part is listed as
+   * assembled, and the complete sent with them registers the file.
+   */
+  @Test
+  void aRetryWhileCompletingAfterTheStoreAssembledFindsEveryPart() throws Exception {
+    byte[] content = random(6 * MIB + 5, 2);
+    String filename = "uppy/retried while completing.bin";
+    JsonPath created = create(Api.api(), filename);
+    String uploadId = created.getString("uploadId");
+    String key = created.getString("key");
+    List<Map<String, Object>> parts =
+        putParts(FilesTestResource.API_KEY, uploadId, key, content, 5 * MIB);
+    // What a complete left behind once the store had assembled the object: the upload sized and
+    // completing (its request and work gone, no lease held), the object at its key.
+    Upload upload =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Upload found = Upload.findById(uploadId);
+                  found.numBytes = content.length;
+                  found.numParts = 2;
+                  found.status = UploadStatus.COMPLETING;
+                  return found;
+                });
+    storage.complete(
+        upload.storageKey,
+        upload.backendUploadId,
+        List.of(
+            new PartToken(0, (String) parts.get(0).get("ETag")),
+            new PartToken(1, (String) parts.get(1).get("ETag"))));
+
+    List<Map<String, Object>> listed =
+        Api.api()
+            .queryParam("key", key)
+            .get("/v1/uppy/s3/multipart/{id}", uploadId)
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("");
+    assertThat(listed)
+        .extracting(p -> p.get("PartNumber"), p -> p.get("ETag"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, "assembled"),
+            org.assertj.core.groups.Tuple.tuple(2, "assembled"));
+
+    Api.api()
+        .queryParam("key", key)
+        .body(
+            Map.of(
+                "parts",
+                List.of(
+                    Map.of("PartNumber", 1, "ETag", "assembled"),
+                    Map.of("PartNumber", 2, "ETag", "assembled"))))
+        .post("/v1/uppy/s3/multipart/{id}/complete", uploadId)
+        .then()
+        .statusCode(200)
+        .body("key", equalTo(key));
+    Api.api()
+        .get("/v1/files/metadata/{id}", filename)
+        .then()
+        .statusCode(200)
+        .body("num_bytes", equalTo(content.length));
   }
 
   @Test
