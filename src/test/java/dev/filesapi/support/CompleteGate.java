@@ -1,7 +1,5 @@
 package dev.filesapi.support;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,23 +16,16 @@ public final class CompleteGate {
 
   /** The store, holding each complete at this gate. */
   public BlobStore holding(BlobStore target) {
-    return (BlobStore)
-        Proxy.newProxyInstance(
-            BlobStore.class.getClassLoader(),
-            new Class<?>[] {BlobStore.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("completeMultipartUpload")) {
-                arrived.countDown();
-                if (!mayGoOn.await(120, TimeUnit.SECONDS)) {
-                  throw new IllegalStateException("the test never let the complete go on");
-                }
-              }
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return BlobStoreCalls.before(
+        target,
+        name -> {
+          if (name.equals("completeMultipartUpload")) {
+            arrived.countDown();
+            if (!mayGoOn.await(120, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("the test never let the complete go on");
+            }
+          }
+        });
   }
 
   /** Whether a complete reached the store within the bound. */

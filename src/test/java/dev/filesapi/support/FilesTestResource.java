@@ -4,8 +4,6 @@ import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -207,20 +205,9 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
 
   /** The BlobStore S3Proxy serves, counting each method called on it. */
   private static BlobStore counting(BlobStore target) {
-    return (BlobStore)
-        Proxy.newProxyInstance(
-            BlobStore.class.getClassLoader(),
-            new Class<?>[] {BlobStore.class},
-            (proxy, method, args) -> {
-              STORE_CALLS
-                  .computeIfAbsent(method.getName(), name -> new AtomicLong())
-                  .incrementAndGet();
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return BlobStoreCalls.before(
+        target,
+        name -> STORE_CALLS.computeIfAbsent(name, key -> new AtomicLong()).incrementAndGet());
   }
 
   @Override

@@ -8,8 +8,7 @@ import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StoreDeadlines;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.filesapi.support.BlobStoreCalls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,19 +78,12 @@ class SlowCompleteKeepAliveTest {
   }
 
   private static BlobStore assemblingSlowly(BlobStore target) {
-    return (BlobStore)
-        Proxy.newProxyInstance(
-            BlobStore.class.getClassLoader(),
-            new Class<?>[] {BlobStore.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("completeMultipartUpload")) {
-                Thread.sleep(ASSEMBLY.toMillis()); // the store's work, not synchronisation
-              }
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return BlobStoreCalls.before(
+        target,
+        name -> {
+          if (name.equals("completeMultipartUpload")) {
+            Thread.sleep(ASSEMBLY.toMillis()); // the store's work, not synchronisation
+          }
+        });
   }
 }
