@@ -76,7 +76,6 @@ public final class S3ProxyProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Issue 24: a 10,000-part upload (S3's most) on the embedded default's store: the plan of 10,000
@@ -19,10 +20,13 @@ import org.junit.jupiter.api.Test;
  * source API's Python client sends it; registered with its size, and the bucket holds exactly the
  * file (no part left). The parts are 64 KiB ({@link SmallPartsStore} lowers the service's minimum
  * for this test only; the store lets them through, {@code SmallPartsS3Proxy}): at S3's 5 MiB
- * minimum the upload would be ~49 GiB, and its complete on a filesystem store ~98 GiB of disk.
+ * minimum the upload would be ~49 GiB, and its complete on a filesystem store ~98 GiB of disk. Runs
+ * with {@code -Dfiles.big.every-store=true} only (CI runs the 10,000 parts on the standalone
+ * S3Proxy, {@link TenThousandPartsStandaloneStoreTest}, and the 5 GiB case on this store).
  */
 @QuarkusTest
 @Tag("long")
+@EnabledIfSystemProperty(named = "files.big.every-store", matches = "true")
 @TestProfile(TenThousandPartsEmbeddedStoreTest.SmallParts.class)
 @WithTestResource(
     value = BigStoreResource.class,
