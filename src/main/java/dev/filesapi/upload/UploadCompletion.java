@@ -280,8 +280,10 @@ public class UploadCompletion {
       throw invalidParts(e.partNumbers());
     } catch (StorageUnavailableException e) {
       // An error answer may come from a store that finished the object (S3Proxy answers 500 to a
-      // complete of a completed upload): the object decides.
-      Optional<ObjectStat> object = e.answered() ? statQuietly(upload) : Optional.empty();
+      // complete of a completed upload), and a complete cut by a timeout may have finished it
+      // too (a store or proxy that sends nothing until the end is cut by the socket timeout on
+      // every attempt, so only the object can settle it): the object decides.
+      Optional<ObjectStat> object = statQuietly(upload);
       if (object.isEmpty() || !assembled(upload, object.get())) {
         reopen(upload);
         throw e;

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +52,12 @@ class CompleteConvergenceTest {
   private static final Duration STORE_DELAY = Duration.ofSeconds(10);
   private static final Duration OUTAGE_BOUND = Duration.ofSeconds(15);
 
+  /**
+   * The S3 client's socket timeout here (60 s by default): longer than {@link #STORE_DELAY},
+   * shorter than the delay of {@link #aCompleteWhoseAnswerOutlastsTheSocketTimeoutEndsWithTheFile}.
+   */
+  private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(12);
+
   /** A short wait; a complete deadline long enough that the delayed answer is not given up on. */
   public static class ShortWait implements QuarkusTestProfile {
     @Override
@@ -59,7 +66,9 @@ class CompleteConvergenceTest {
           "files.upload.complete-wait",
           WAIT.toSeconds() + "s",
           "files.storage.timeout.complete-per-part",
-          "20s");
+          "20s",
+          "quarkus.s3.sync-client.socket-timeout",
+          SOCKET_TIMEOUT.toSeconds() + "S");
     }
   }
 
@@ -107,6 +116,31 @@ class CompleteConvergenceTest {
     assertThat(FilesTestResource.storeCalls("completeMultipartUpload") - completesBefore)
         .isEqualTo(1);
     assertThat(FilesTestResource.storeProxy().completesHeld()).isPositive();
+    assertEveryObjectHasItsFile();
+  }
+
+  /**
+   * A store (or a proxy in front of it) that sends nothing of the complete's answer until long
+   * after it finished: every store complete is cut by the socket timeout, so only the object can
+   * tell that it is done. The repeated completes end with the file, never a 5xx (issue 24: the
+   * delaying relay of 2 minutes, here scaled down to the socket timeout + 4 s).
+   */
+  @Test
+  @Tag("long")
+  void aCompleteWhoseAnswerOutlastsTheSocketTimeoutEndsWithTheFile() {
+    Uploaded up = uploaded("answer-after-socket-timeout", 6 * MIB, 77);
+    FilesTestResource.storeProxy().delayCompleteAnswers(SOCKET_TIMEOUT.plusSeconds(4));
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+
+    SourceClient.Result completed = client.complete(up.uploadId(), up.tokens());
+    while (completed.status() != 200 && System.nanoTime() < deadline) {
+      assertThat(completed.status()).as(completed.body()).isEqualTo(202);
+      completed = client.complete(up.uploadId(), up.tokens());
+    }
+
+    assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+    assertThat(completed.json().getString("file_uid")).isEqualTo(up.fileUid());
+    assertRegistered(up);
     assertEveryObjectHasItsFile();
   }
 
