@@ -35,6 +35,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -245,7 +247,8 @@ public class S3StorageBackend implements StorageBackend {
                   .key(key)
                   .uploadId(uploadId)
                   .multipartUpload(CompletedMultipartUpload.builder().parts(completed).build())
-                  .overrideConfiguration(timeouts(deadline)));
+                  .overrideConfiguration(
+                      timeouts(deadline).toBuilder().addPlugin(SENT_ONCE).build()));
     } catch (AwsServiceException e) {
       String code = errorCode(e);
       // S3Proxy's filesystem store answers NoSuchKey for an upload it already completed.
@@ -383,6 +386,15 @@ public class S3StorageBackend implements StorageBackend {
   public void checkReachable() {
     call("head bucket", () -> s3.headBucket(b -> b.bucket(bucket).overrideConfiguration(control)));
   }
+
+  /**
+   * A store complete is sent once by the SDK. One cut by the read timeout, or answered with an
+   * error, is settled by the object at the upload's key ({@code UploadCompletion}), not by sending
+   * it again: the SDK's own retries would each wait out the socket timeout again (four of 60 s
+   * behind a store or proxy that holds its answer) before the object is looked at.
+   */
+  private static final SdkPlugin SENT_ONCE =
+      config -> config.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
 
   private static AwsRequestOverrideConfiguration timeouts(StoreDeadlines.Deadline deadline) {
     return AwsRequestOverrideConfiguration.builder()

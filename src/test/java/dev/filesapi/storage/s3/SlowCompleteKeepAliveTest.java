@@ -1,14 +1,17 @@
 package dev.filesapi.storage.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.filesapi.embedded.EmbeddedStore;
 import dev.filesapi.storage.ObjectStat;
 import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
+import dev.filesapi.storage.StorageUnavailableException;
 import dev.filesapi.storage.StoreDeadlines;
 import dev.filesapi.support.BlobStoreCalls;
+import dev.filesapi.support.FreezableProxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,48 +36,87 @@ class SlowCompleteKeepAliveTest {
   private static final String BUCKET = "keep-alive";
   private static final Duration ASSEMBLY = Duration.ofSeconds(3);
 
+  /** Completes may take 30 s a part, so only the read timeout (1 s) can cut one. */
+  private static final StoreDeadlines DEADLINES =
+      new StoreDeadlines(
+          Duration.ofSeconds(1),
+          Duration.ofMillis(500),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60),
+          100L * 1024 * 1024,
+          100L * 1024 * 1024);
+
   @Test
   void aCompleteLongerThanTheReadTimeoutEndsWithTheObject() throws Exception {
     try (EmbeddedStore store =
         EmbeddedStore.inMemory("keep-alive-key", "keep-alive-secret")
             .decorated(SlowCompleteKeepAliveTest::assemblingSlowly)
             .start(0, BUCKET)) {
-      StoreDeadlines deadlines =
-          new StoreDeadlines(
-              Duration.ofSeconds(1),
-              Duration.ofMillis(500),
-              Duration.ofSeconds(30),
-              Duration.ofSeconds(60),
-              100L * 1024 * 1024,
-              100L * 1024 * 1024);
       StorageBackend backend =
           S3StorageBackendContractTest.backendAt(
               store.endpoint(),
               BUCKET,
-              deadlines,
+              DEADLINES,
               StaticCredentialsProvider.create(
                   AwsBasicCredentials.create("keep-alive-key", "keep-alive-secret")),
               Duration.ofSeconds(1));
       String key = "orgs/o/files/" + UUID.randomUUID();
       String uploadId = backend.begin(key, "application/octet-stream");
-      Map<Integer, PresignedUrl> urls =
-          backend.presignParts(key, uploadId, List.of(0), Duration.ofMinutes(5));
-      HttpResponse<Void> put =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(urls.get(0).url()))
-                      .PUT(HttpRequest.BodyPublishers.ofString("assembled slowly"))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding());
-      assertThat(put.statusCode()).isEqualTo(200);
+      String token = putPart(backend, key, uploadId);
 
       long started = System.nanoTime();
-      backend.complete(
-          key, uploadId, List.of(new PartToken(0, put.headers().firstValue("ETag").orElseThrow())));
+      backend.complete(key, uploadId, List.of(new PartToken(0, token)));
 
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(ASSEMBLY);
       assertThat(backend.stat(key).map(ObjectStat::size)).contains(16L);
     }
+  }
+
+  /**
+   * A store, or a proxy in front of it, that holds the complete's answer: the read timeout cuts the
+   * call once, and the SDK does not send it again (each attempt would wait out the timeout again);
+   * the service then looks at the object ({@code UploadCompletion}).
+   */
+  @Test
+  void aCompleteCutByTheReadTimeoutIsSentOnce() throws Exception {
+    try (EmbeddedStore store =
+            EmbeddedStore.inMemory("keep-alive-key", "keep-alive-secret").start(0, BUCKET);
+        FreezableProxy relay = FreezableProxy.start(store::port)) {
+      relay.delayCompleteAnswers(Duration.ofSeconds(3));
+      StorageBackend backend =
+          S3StorageBackendContractTest.backendAt(
+              relay.endpoint(),
+              BUCKET,
+              DEADLINES,
+              StaticCredentialsProvider.create(
+                  AwsBasicCredentials.create("keep-alive-key", "keep-alive-secret")),
+              Duration.ofSeconds(1));
+      String key = "orgs/o/files/" + UUID.randomUUID();
+      String uploadId = backend.begin(key, "application/octet-stream");
+      String token = putPart(backend, key, uploadId);
+
+      assertThatThrownBy(() -> backend.complete(key, uploadId, List.of(new PartToken(0, token))))
+          .isInstanceOf(StorageUnavailableException.class);
+
+      assertThat(relay.completesHeld()).isEqualTo(1);
+      // The store finished it: the object is there for the service to find.
+      assertThat(backend.stat(key).map(ObjectStat::size)).contains(16L);
+    }
+  }
+
+  private static String putPart(StorageBackend backend, String key, String uploadId)
+      throws Exception {
+    Map<Integer, PresignedUrl> urls =
+        backend.presignParts(key, uploadId, List.of(0), Duration.ofMinutes(5));
+    HttpResponse<Void> put =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(urls.get(0).url()))
+                    .PUT(HttpRequest.BodyPublishers.ofString("assembled slowly"))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+    assertThat(put.statusCode()).isEqualTo(200);
+    return put.headers().firstValue("ETag").orElseThrow();
   }
 
   private static BlobStore assemblingSlowly(BlobStore target) {
