@@ -1,25 +1,18 @@
 package dev.filesapi.upload;
 
 import dev.filesapi.storage.BackendCapabilities;
+import dev.filesapi.storage.ForwardingStorageBackend;
 import dev.filesapi.storage.IntegrityAlgorithm;
 import dev.filesapi.storage.ObjectStat;
-import dev.filesapi.storage.PartToken;
-import dev.filesapi.storage.PresignedUrl;
-import dev.filesapi.storage.StorageBackend;
-import dev.filesapi.storage.StoredPart;
 import dev.filesapi.storage.s3.S3StorageBackend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
@@ -31,16 +24,9 @@ import java.util.zip.CRC32C;
  */
 @Alternative
 @ApplicationScoped
-public class Crc32cComputingStore implements StorageBackend {
-  private final S3StorageBackend store;
-
+public class Crc32cComputingStore extends ForwardingStorageBackend {
   Crc32cComputingStore(S3StorageBackend store) {
-    this.store = store;
-  }
-
-  @Override
-  public String name() {
-    return store.name();
+    super(store);
   }
 
   @Override
@@ -61,6 +47,12 @@ public class Crc32cComputingStore implements StorageBackend {
         .map(stat -> new ObjectStat(stat.size(), Optional.of(crc32cOfStoredBytes(key))));
   }
 
+  /** No signer on read: part URLs come from {@link #presignParts}, a path this variant covers. */
+  @Override
+  public Optional<PartSigner> partSigner(String key, String uploadId, Duration ttl) {
+    return Optional.empty();
+  }
+
   private String crc32cOfStoredBytes(String key) {
     CRC32C crc = new CRC32C();
     try (InputStream in = store.open(key)) {
@@ -73,66 +65,5 @@ public class Crc32cComputingStore implements StorageBackend {
     }
     return Base64.getEncoder()
         .encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-  }
-
-  @Override
-  public String begin(String key, String contentType) {
-    return store.begin(key, contentType);
-  }
-
-  @Override
-  public Map<Integer, PresignedUrl> presignParts(
-      String key, String uploadId, Collection<Integer> partNumbers, Duration ttl) {
-    return store.presignParts(key, uploadId, partNumbers, ttl);
-  }
-
-  @Override
-  public List<StoredPart> listParts(String key, String uploadId) {
-    return store.listParts(key, uploadId);
-  }
-
-  @Override
-  public void complete(String key, String uploadId, List<PartToken> parts) {
-    store.complete(key, uploadId, parts);
-  }
-
-  @Override
-  public void complete(String key, String uploadId, List<PartToken> parts, long numBytes) {
-    store.complete(key, uploadId, parts, numBytes);
-  }
-
-  @Override
-  public void abort(String key, String uploadId) {
-    store.abort(key, uploadId);
-  }
-
-  @Override
-  public URI presignDownload(String key, Duration ttl, String contentDisposition) {
-    return store.presignDownload(key, ttl, contentDisposition);
-  }
-
-  @Override
-  public InputStream open(String key) {
-    return store.open(key);
-  }
-
-  @Override
-  public void put(String key, String contentType, byte[] content, int length) {
-    store.put(key, contentType, content, length);
-  }
-
-  @Override
-  public String putPart(String key, String uploadId, int partNumber, byte[] content, int length) {
-    return store.putPart(key, uploadId, partNumber, content, length);
-  }
-
-  @Override
-  public void checkReachable() {
-    store.checkReachable();
-  }
-
-  @Override
-  public void delete(String key) {
-    store.delete(key);
   }
 }
