@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.embedded.EmbeddedDatabase;
 import dev.filesapi.embedded.EmbeddedStore;
+import dev.filesapi.support.Api;
 import dev.filesapi.support.CompleteGate;
 import dev.filesapi.support.PackagedApp;
 import dev.filesapi.support.ServiceCalls;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,17 +86,8 @@ class PackagedShutdownIT {
                     + content.length
                     + "}"));
     String uploadId = initiated.path("upload_id").asText();
-    HttpResponse<String> put =
-        CALLS
-            .http()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(initiated.path("parts").get(0).path("url").asText()))
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(put.statusCode()).isEqualTo(200);
-    String etag = put.headers().firstValue("ETag").orElseThrow();
+    String etag =
+        Api.put(initiated.path("parts").get(0).path("url").asText(), content, 0, content.length);
 
     CompletableFuture<HttpResponse<String>> complete =
         CALLS

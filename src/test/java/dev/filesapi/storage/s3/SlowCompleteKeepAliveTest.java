@@ -55,14 +55,7 @@ class SlowCompleteKeepAliveTest {
         EmbeddedStore.inMemory("keep-alive-key", "keep-alive-secret")
             .decorated(SlowCompleteKeepAliveTest::assemblingSlowly)
             .start(0, BUCKET)) {
-      StorageBackend backend =
-          S3StorageBackendContractTest.backendAt(
-              store.endpoint(),
-              BUCKET,
-              DEADLINES,
-              StaticCredentialsProvider.create(
-                  AwsBasicCredentials.create("keep-alive-key", "keep-alive-secret")),
-              Duration.ofSeconds(1));
+      StorageBackend backend = backendAt(store.endpoint());
       String key = "orgs/o/files/" + UUID.randomUUID();
       String uploadId = backend.begin(key, "application/octet-stream");
       String token = putPart(backend, key, uploadId);
@@ -96,14 +89,7 @@ class SlowCompleteKeepAliveTest {
             EmbeddedStore.inMemory("keep-alive-key", "keep-alive-secret").start(0, BUCKET);
         FreezableProxy relay = FreezableProxy.start(store::port)) {
       relay.delayCompleteAnswers(Duration.ofSeconds(3));
-      StorageBackend backend =
-          S3StorageBackendContractTest.backendAt(
-              relay.endpoint(),
-              BUCKET,
-              DEADLINES,
-              StaticCredentialsProvider.create(
-                  AwsBasicCredentials.create("keep-alive-key", "keep-alive-secret")),
-              Duration.ofSeconds(1));
+      StorageBackend backend = backendAt(relay.endpoint());
       String key = "orgs/o/files/" + UUID.randomUUID();
       String uploadId = backend.begin(key, "application/octet-stream");
       String token = putPart(backend, key, uploadId);
@@ -115,6 +101,17 @@ class SlowCompleteKeepAliveTest {
       // The store finished it: the object is there for the service to find.
       assertThat(backend.stat(key).map(ObjectStat::size)).contains(16L);
     }
+  }
+
+  /** The S3 backend at this endpoint, its read timeout 1 s. */
+  private static StorageBackend backendAt(String endpoint) {
+    return S3StorageBackendContractTest.backendAt(
+        endpoint,
+        BUCKET,
+        DEADLINES,
+        StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("keep-alive-key", "keep-alive-secret")),
+        Duration.ofSeconds(1));
   }
 
   private static String putPart(StorageBackend backend, String key, String uploadId)
