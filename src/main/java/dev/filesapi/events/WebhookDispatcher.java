@@ -143,7 +143,8 @@ public class WebhookDispatcher {
   @Scheduled(
       identity = "files-webhooks",
       every = "${files.webhooks.dispatch-interval:1s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void run() {
     try {
       dispatchDue();
@@ -156,7 +157,8 @@ public class WebhookDispatcher {
       identity = "files-webhooks-retention",
       every = "1h",
       delayed = "1m",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void purge() {
     try {
       Instant before = clock.instant().minus(config.retention());

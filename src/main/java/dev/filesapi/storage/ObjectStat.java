@@ -18,7 +18,7 @@ public record ObjectStat(long size, Optional<String> crc32c, Optional<String> et
   public Optional<Integer> multipartParts() {
     return etag.flatMap(
         value -> {
-          String unquoted = value.replace("\"", "");
+          String unquoted = PartToken.unquoted(value);
           int dash = unquoted.lastIndexOf('-');
           if (dash < 0 || dash == unquoted.length() - 1) {
             return Optional.empty();

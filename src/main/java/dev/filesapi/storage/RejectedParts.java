@@ -27,19 +27,13 @@ public final class RejectedParts {
     for (PartToken part : given) {
       StoredPart found = stored.get(part.partNumber());
       boolean tokenMatches =
-          found != null && unquoted(found.token()).equals(unquoted(part.token()));
+          found != null
+              && PartToken.unquoted(found.token()).equals(PartToken.unquoted(part.token()));
       boolean tooSmall = found != null && part.partNumber() != last && found.size() < minPartSize;
       if (!tokenMatches || tooSmall) {
         rejected.add(part.partNumber());
       }
     }
     return rejected;
-  }
-
-  /** An ETag without its surrounding quotes. */
-  public static String unquoted(String etag) {
-    return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-        ? etag.substring(1, etag.length() - 1)
-        : etag;
   }
 }

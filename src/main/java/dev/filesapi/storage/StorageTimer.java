@@ -18,7 +18,7 @@ public class StorageTimer {
   // One timer per backend and operation, looked up instead of built and registered per call.
   private final Map<String, Map<String, Timer>> timers = new ConcurrentHashMap<>();
 
-  StorageTimer(MeterRegistry registry) {
+  public StorageTimer(MeterRegistry registry) {
     this.registry = registry;
   }
 

@@ -3,17 +3,10 @@ package dev.filesapi.upload;
 import dev.filesapi.common.ApiException;
 import dev.filesapi.common.RequestNotes;
 import dev.filesapi.file.RegisteredFile;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +20,8 @@ import org.jboss.logging.Logger;
 /**
  * The completes this replica is running in the background: the store's assembly of an object may
  * outlast any request (it grows with the bytes), so it runs here, bounded, while requests wait for
- * it, and a repeated complete joins it instead of starting another. While one runs its upload's
- * {@code updated_at} is kept fresh, so no janitor takes the upload for a stuck one.
+ * it, and a repeated complete joins it instead of starting another. {@link CompletionLease} tells
+ * the other replicas, while one runs, that this replica drives it.
  */
 @ApplicationScoped
 public class CompletionWork {
@@ -46,15 +39,8 @@ public class CompletionWork {
   private final Map<CompletableFuture<RegisteredFile>, AtomicInteger> waiting =
       new ConcurrentHashMap<>();
   private final ThreadPoolExecutor executor;
-  private final EntityManager em;
-  private final Clock clock;
-  private final UploadConfig config;
-  private volatile long lastRenewal = System.nanoTime();
 
-  CompletionWork(EntityManager em, Clock clock, UploadConfig config) {
-    this.em = em;
-    this.clock = clock;
-    this.config = config;
+  CompletionWork() {
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -83,11 +69,6 @@ public class CompletionWork {
     CompletableFuture<RegisteredFile> created = new CompletableFuture<>();
     CompletableFuture<RegisteredFile> existing = running.putIfAbsent(uploadId, created);
     return existing != null ? new Claim(existing, false) : new Claim(created, true);
-  }
-
-  /** The complete running on this replica for the upload, if any. */
-  Optional<CompletableFuture<RegisteredFile>> running(String uploadId) {
-    return Optional.ofNullable(running.get(uploadId));
   }
 
   boolean isRunning(String uploadId) {
@@ -182,49 +163,14 @@ public class CompletionWork {
     logNotes(outcome);
   }
 
-  /**
-   * Renews the leases of the completes running here every quarter of {@code
-   * files.upload.complete-lease} (checked each second), so a repeat on another replica waits for
-   * them instead of asking the store again.
-   */
-  @Scheduled(
-      identity = "files-complete-lease",
-      every = "1s",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void renewLeases() {
-    long now = System.nanoTime();
-    if (running.isEmpty() || now - lastRenewal < config.completeLease().toNanos() / 4) {
-      return;
-    }
-    lastRenewal = now;
-    heartbeat();
+  /** Whether any complete runs here. */
+  boolean anyRunning() {
+    return !running.isEmpty();
   }
 
-  /**
-   * Renews the lease of every complete running here and keeps its upload fresh for the janitors of
-   * every replica.
-   */
-  void heartbeat() {
-    List<String> ids = List.copyOf(running.keySet());
-    if (ids.isEmpty()) {
-      return;
-    }
-    Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    QuarkusTransaction.requiringNew()
-        .run(
-            () ->
-                em.createNativeQuery(
-                        "update upload set updated_at = ?1, completing_until = ?2"
-                            + " where status = 'completing' and id in (?3)")
-                    .setParameter(1, at)
-                    .setParameter(2, at.plus(config.completeLease()))
-                    .setParameter(3, ids)
-                    .executeUpdate());
-  }
-
-  /** Until when a complete this replica drives from now holds its upload. */
-  Instant leaseFromNow() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS).plus(config.completeLease());
+  /** The uploads whose complete runs here. */
+  List<String> runningIds() {
+    return List.copyOf(running.keySet());
   }
 
   @PreDestroy

@@ -26,10 +26,10 @@ import org.jboss.logging.Logger;
 public class Janitor {
   private static final Logger LOG = Logger.getLogger(Janitor.class);
 
-  private final UploadCompletion completion;
+  private final CompletionRegistration registration;
   private final CompletionWork work;
   private final UploadService uploads;
-  private final UploadStates states;
+  private final UploadLifecycle lifecycle;
   private final UploadParts parts;
   private final StorageBackend storage;
   private final JanitorConfig config;
@@ -37,19 +37,19 @@ public class Janitor {
   private final Clock clock;
 
   Janitor(
-      UploadCompletion completion,
+      CompletionRegistration registration,
       CompletionWork work,
       UploadService uploads,
-      UploadStates states,
+      UploadLifecycle lifecycle,
       UploadParts parts,
       StorageBackend storage,
       JanitorConfig config,
       EntityManager em,
       Clock clock) {
-    this.completion = completion;
+    this.registration = registration;
     this.work = work;
     this.uploads = uploads;
-    this.states = states;
+    this.lifecycle = lifecycle;
     this.parts = parts;
     this.storage = storage;
     this.config = config;
@@ -61,7 +61,8 @@ public class Janitor {
       identity = "files-janitor",
       every = "${files.janitor.interval:60s}",
       delayed = "10s",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class)
   void run() {
     Instant now = clock.instant();
     try {
@@ -84,7 +85,7 @@ public class Janitor {
                         claim(
                             "status = 'in_progress' and expires_at < ?1 order by expires_at", now);
                     for (Upload upload : claimed) {
-                      states.transition(upload, UploadStatus.EXPIRED);
+                      lifecycle.move(upload, UploadStatus.EXPIRED);
                       parts.deleteAll(upload.id);
                     }
                     return claimed;
@@ -145,9 +146,9 @@ public class Janitor {
    */
   private boolean repair(Upload upload) {
     Optional<ObjectStat> object = storage.stat(upload.storageKey);
-    if (object.isPresent() && UploadCompletion.assembled(upload, object.get())) {
+    if (object.isPresent() && StoreAssembly.assembled(upload, object.get())) {
       // Screened by the pre-complete hook like a client's complete, before it is registered.
-      return completion.settleAssembled(upload);
+      return registration.settleAssembled(upload);
     }
     boolean partsHeld;
     try {
@@ -158,9 +159,9 @@ public class Janitor {
       partsHeld = false;
     }
     if (partsHeld) {
-      completion.reopen(upload);
+      lifecycle.reopen(upload);
     } else {
-      completion.fail(upload, UploadCompletion.storeLostUpload());
+      lifecycle.fail(upload, UploadProblems.storeLostUpload());
     }
     return true;
   }

@@ -9,6 +9,9 @@ import dev.filesapi.storage.BackendCapabilities;
 public record PartPlan(long numBytes, long partSize, int numParts) {
   public static final long MIB = 1024L * 1024L;
 
+  /** An unplanned upload's: no size, part size or count until its complete learns them. */
+  public static final PartPlan UNPLANNED = new PartPlan(0, 0, 0);
+
   /** The contract's largest file: 250 GB. */
   public static final long MAX_FILE_BYTES = 250_000_000_000L;
 

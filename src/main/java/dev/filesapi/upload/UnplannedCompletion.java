@@ -1,9 +1,10 @@
 package dev.filesapi.upload;
 
-import static dev.filesapi.upload.UploadStates.require;
+import static dev.filesapi.upload.UploadChecks.require;
 
 import dev.filesapi.common.ApiException;
 import dev.filesapi.storage.NoSuchUploadException;
+import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageTimer;
 import dev.filesapi.storage.StoredPart;
@@ -18,10 +19,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The complete of an upload whose client chose the parts (see {@link Upload#planned()}): learns the
- * size from the parts the store holds, enforces {@code max_file_bytes} (an upload over it is
- * aborted, so no object is ever assembled), records the size and hands over to {@link
- * UploadCompletion}, which owns the rest of the state machine.
+ * The complete of an unplanned upload (see {@link Upload#planned()}): learns the size from the
+ * parts the store holds, enforces {@code max_file_bytes} (an upload over it is aborted, so no
+ * object is ever assembled), records the size and hands over to {@link UploadCompletion}.
  */
 @ApplicationScoped
 public class UnplannedCompletion {
@@ -110,7 +110,8 @@ public class UnplannedCompletion {
 
   private static CompleteRequest request(TreeMap<Integer, String> tokens) {
     List<PartTokenEntry> entries = new ArrayList<>(tokens.size());
-    tokens.forEach((number, token) -> entries.add(new PartTokenEntry(number, quoted(token))));
+    tokens.forEach(
+        (number, token) -> entries.add(new PartTokenEntry(number, PartToken.quoted(token))));
     return new CompleteRequest(entries, null);
   }
 
@@ -120,7 +121,7 @@ public class UnplannedCompletion {
     }
     if (tokens.firstKey() != 0 || tokens.lastKey() != tokens.size() - 1) {
       throw ApiException.validation(
-          "parts", "must be the parts 1 to n without gaps (" + tokens.size() + " parts given)");
+          "parts", "must be the parts 0 to n-1 without gaps (" + tokens.size() + " parts given)");
     }
   }
 
@@ -137,23 +138,16 @@ public class UnplannedCompletion {
     List<Integer> invalid = new ArrayList<>();
     for (Map.Entry<Integer, String> token : tokens.entrySet()) {
       StoredPart part = byNumber.get(token.getKey());
-      if (part == null || !unquoted(part.token()).equals(unquoted(token.getValue()))) {
+      if (part == null
+          || !PartToken.unquoted(part.token()).equals(PartToken.unquoted(token.getValue()))) {
         invalid.add(token.getKey());
       } else {
         total += part.size();
       }
     }
     if (!invalid.isEmpty()) {
-      throw UploadCompletion.invalidParts(invalid);
+      throw UploadProblems.invalidParts(invalid);
     }
     return total;
-  }
-
-  private static String unquoted(String etag) {
-    return etag.replaceAll("^\"+|\"+$", "");
-  }
-
-  private static String quoted(String etag) {
-    return etag.startsWith("\"") ? etag : '"' + etag + '"';
   }
 }

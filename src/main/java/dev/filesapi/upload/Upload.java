@@ -27,12 +27,12 @@ public class Upload extends PanacheEntityBase {
   @Column(name = "file_type", nullable = false)
   public String fileType;
 
-  /** 0 until complete when the client did not give the size (an Uppy upload): null in SQL. */
+  /** 0 until complete for an unplanned upload: null in SQL. */
   @Convert(converter = UnknownAsNull.Bytes.class)
   @Column(name = "num_bytes")
   public long numBytes;
 
-  /** 0 when the client chose the part sizes (an Uppy upload): null in SQL. */
+  /** 0 for an unplanned upload, whose client chooses the part sizes: null in SQL. */
   @Convert(converter = UnknownAsNull.Bytes.class)
   @Column(name = "part_size")
   public long partSize;
@@ -88,8 +88,9 @@ public class Upload extends PanacheEntityBase {
   @Version public long version;
 
   /**
-   * Whether the service planned the parts (initiate with num_bytes); false for an upload whose
-   * client chooses its parts and whose size is learned at complete (the Uppy routes).
+   * Whether the service planned the parts (initiate with num_bytes). An <em>unplanned</em> upload
+   * is started without a size: its client chooses the parts, and its complete learns the size from
+   * the parts the store holds ({@link UnplannedCompletion}).
    */
   public boolean planned() {
     return partSize != 0;

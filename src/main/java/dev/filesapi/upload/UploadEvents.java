@@ -2,7 +2,6 @@ package dev.filesapi.upload;
 
 import dev.filesapi.common.RequestNotes;
 import dev.filesapi.events.EventData;
-import dev.filesapi.events.EventType;
 import dev.filesapi.events.Events;
 import dev.filesapi.file.FileEventData;
 import dev.filesapi.file.StoredFile;
@@ -35,31 +34,43 @@ public class UploadEvents {
   }
 
   /**
-   * Records the webhook event of a state change in the caller's transaction: {@code
-   * upload.initiated} (from null), {@code .aborted}, {@code .expired}, {@code .failed}. Entering
-   * completing and reopening are not events; {@link #announceCompleted} tells the completion with
-   * its file.
+   * Tells of one status change, in the transaction that made it: the log note, the counter, and the
+   * transition's webhook event, if it has one ({@code upload.completed} carries the file it
+   * registers). Only {@link UploadLifecycle} calls it.
+   *
+   * @param file the registered file for {@link UploadTransition#COMPLETE}, else null
    */
-  void announce(Upload upload, UploadStatus from, UploadStatus to) {
-    EventType type =
-        switch (to) {
-          case IN_PROGRESS -> from == null ? EventType.UPLOAD_INITIATED : null;
-          case ABORTED -> EventType.UPLOAD_ABORTED;
-          case EXPIRED -> EventType.UPLOAD_EXPIRED;
-          case FAILED -> EventType.UPLOAD_FAILED;
-          case COMPLETING, COMPLETED -> null;
-        };
-    if (type != null) {
-      outbox.record(upload.organizationId, type, new EventData.UploadEvent(data(upload), null));
+  void raise(Upload upload, UploadTransition transition, StoredFile file) {
+    if (LOG.isInfoEnabled()) {
+      String line =
+          "upload "
+              + upload.id
+              + " org "
+              + upload.organizationId
+              + ": "
+              + (transition.from() == null ? "new" : transition.from().wireName())
+              + " -> "
+              + transition.to().wireName();
+      // In the request's one line when there is one (RequestLog), else a line of its own.
+      if (!RequestNotes.add(line)) {
+        LOG.info(line);
+      }
     }
-  }
-
-  /** Records {@code upload.completed} with the file it registers, in the caller's transaction. */
-  void announceCompleted(Upload upload, StoredFile file) {
-    outbox.record(
-        upload.organizationId,
-        EventType.UPLOAD_COMPLETED,
-        new EventData.UploadEvent(data(upload), FileEventData.of(file)));
+    uploadCounter(transition.counted(), upload.backend).increment();
+    if (transition == UploadTransition.COMPLETE) {
+      completedBytes
+          .computeIfAbsent(upload.backend, this::completedBytesCounter)
+          .increment(upload.numBytes);
+    }
+    transition
+        .event()
+        .ifPresent(
+            type ->
+                outbox.record(
+                    upload.organizationId,
+                    type,
+                    new EventData.UploadEvent(
+                        data(upload), file == null ? null : FileEventData.of(file))));
   }
 
   private static EventData.UploadData data(Upload upload) {
@@ -76,33 +87,6 @@ public class UploadEvents {
         upload.failureCode == null
             ? null
             : new EventData.Failure(upload.failureCode, upload.failureDetail));
-  }
-
-  /** An upload entered a state ({@code from} is null for a new upload). */
-  void transitioned(Upload upload, UploadStatus from, UploadStatus to) {
-    if (LOG.isInfoEnabled()) {
-      String line =
-          "upload "
-              + upload.id
-              + " org "
-              + upload.organizationId
-              + ": "
-              + (from == null ? "new" : from.wireName())
-              + " -> "
-              + to.wireName();
-      // In the request's one line when there is one (RequestLog), else a line of its own.
-      if (!RequestNotes.add(line)) {
-        LOG.info(line);
-      }
-    }
-    String event =
-        from == null ? "initiated" : to == UploadStatus.IN_PROGRESS ? "reopened" : to.wireName();
-    uploadCounter(event, upload.backend).increment();
-    if (to == UploadStatus.COMPLETED) {
-      completedBytes
-          .computeIfAbsent(upload.backend, this::completedBytesCounter)
-          .increment(upload.numBytes);
-    }
   }
 
   void partsPresigned(String backend, int count) {

@@ -30,8 +30,7 @@ public class UploadInitiation {
   private final UploadConfig config;
   private final UploadParts parts;
   private final Quotas quotas;
-  private final UploadEvents events;
-  private final UploadStates states;
+  private final UploadLifecycle lifecycle;
   private final PartDescriptors descriptors;
   private final UploadService uploads;
   private final EntityManager em;
@@ -44,8 +43,7 @@ public class UploadInitiation {
       UploadConfig config,
       UploadParts parts,
       Quotas quotas,
-      UploadEvents events,
-      UploadStates states,
+      UploadLifecycle lifecycle,
       PartDescriptors descriptors,
       UploadService uploads,
       EntityManager em,
@@ -56,8 +54,7 @@ public class UploadInitiation {
     this.config = config;
     this.parts = parts;
     this.quotas = quotas;
-    this.events = events;
-    this.states = states;
+    this.lifecycle = lifecycle;
     this.descriptors = descriptors;
     this.uploads = uploads;
     this.em = em;
@@ -70,20 +67,53 @@ public class UploadInitiation {
     FileNaming.requireValidMimeType("file_type", request.fileType());
     PartPlan plan =
         PartPlan.of(request.numBytes(), config.partSize().asLongValue(), storage.capabilities());
-
     Admission admission =
         QuarkusTransaction.requiringNew().call(() -> admit(organizationId, request, plan));
     if (admission.resumable().isPresent()) {
       return resume(admission.resumable().get(), request);
     }
+    Started started = start(organizationId, request, plan, admission.limits());
+    if (started.resumed()) {
+      // Another request created the upload while ours was being started in the store.
+      return resume(started.upload(), request);
+    }
+    List<Integer> all = IntStream.range(0, plan.numParts()).boxed().toList();
+    return initiateResponse(started.upload(), false, descriptors.describe(started.upload(), all));
+  }
+
+  /**
+   * Starts an unplanned upload (see {@link Upload#planned()}): the same admission, hook, store call
+   * and insert as {@link #initiate}, without a part plan and never resumed; {@code max_file_bytes}
+   * is enforced at complete.
+   *
+   * @param typeField the request's name for the media type, for a validation problem
+   */
+  public Upload initiateUnplanned(
+      String organizationId, String filename, String fileType, String typeField) {
+    FileNaming.requireValidFilename("filename", filename);
+    FileNaming.requireValidMimeType(typeField, fileType);
+    InitiateRequest request = new InitiateRequest(filename, fileType, null, false);
+    Admission admission =
+        QuarkusTransaction.requiringNew()
+            .call(() -> admit(organizationId, request, PartPlan.UNPLANNED));
+    return start(organizationId, request, PartPlan.UNPLANNED, admission.limits()).upload();
+  }
+
+  /** The upload a start ended with: the new one, or the one another request created first. */
+  private record Started(Upload upload, boolean resumed) {}
+
+  /**
+   * The pre-initiate hook, the store's multipart upload, then the insert. The store's upload is
+   * aborted when the insert fails or another request's upload of the name wins.
+   */
+  private Started start(
+      String organizationId, InitiateRequest request, PartPlan plan, Quotas.Limits limits) {
     hooks
         .preInitiate(
             organizationId,
             new BlockingHooks.HookUpload(
                 null, null, request.filename(), request.fileType(), plan.numBytes()))
         .requireAllowed(403);
-    Quotas.Limits limits = admission.limits();
-
     Upload upload = newUpload(organizationId, request, plan);
     upload.backendUploadId =
         timer.time(
@@ -98,50 +128,9 @@ public class UploadInitiation {
       throw e;
     }
     if (winner != upload) {
-      // Another request created the upload while ours was being started in the store.
       uploads.abortInStoreQuietly(upload, "was not kept");
-      return resume(winner, request);
     }
-    events.transitioned(upload, null, UploadStatus.IN_PROGRESS);
-    List<Integer> all = IntStream.range(0, plan.numParts()).boxed().toList();
-    return initiateResponse(upload, false, descriptors.describe(upload, all));
-  }
-
-  /**
-   * Starts an upload whose client chooses the part sizes and whose size is learned at complete (the
-   * Uppy routes): the same admission, hook, store call, insert and event as {@link #initiate},
-   * without a part plan; {@code max_file_bytes} is enforced at complete.
-   */
-  public Upload initiateUnplanned(String organizationId, String filename, String fileType) {
-    FileNaming.requireValidFilename("filename", filename);
-    FileNaming.requireValidMimeType("type", fileType);
-    InitiateRequest request = new InitiateRequest(filename, fileType, null, false);
-    PartPlan unknown = new PartPlan(0, 0, 0);
-    Admission admission =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  LimitsAndCount read = limitsAndCount(organizationId);
-                  Quotas.requireUploadSlot(read.limits(), read.inProgress());
-                  return new Admission(read.limits(), Optional.empty());
-                });
-    hooks
-        .preInitiate(
-            organizationId, new BlockingHooks.HookUpload(null, null, filename, fileType, 0))
-        .requireAllowed(403);
-    Upload upload = newUpload(organizationId, request, unknown);
-    upload.backendUploadId =
-        timer.time(
-            storage.name(), "begin", () -> storage.begin(upload.storageKey, upload.fileType));
-    try {
-      QuarkusTransaction.requiringNew()
-          .call(() -> persistUnlessResumable(upload, request, admission.limits()));
-    } catch (RuntimeException e) {
-      uploads.abortInStoreQuietly(upload, "was not kept");
-      throw e;
-    }
-    events.transitioned(upload, null, UploadStatus.IN_PROGRESS);
-    return upload;
+    return new Started(winner, winner != upload);
   }
 
   /** The organization's limits, and the upload to resume when one was asked for and exists. */
@@ -192,7 +181,7 @@ public class UploadInitiation {
   }
 
   private Upload newUpload(String organizationId, InitiateRequest request, PartPlan plan) {
-    Instant now = states.now();
+    Instant now = lifecycle.now();
     Upload upload = new Upload();
     upload.id = Ids.upload();
     upload.organizationId = organizationId;
@@ -205,7 +194,6 @@ public class UploadInitiation {
     upload.backend = storage.name();
     upload.storageKey = keys.forFile(organizationId, upload.fileUid);
     upload.integrityAlgorithm = storage.capabilities().integrityAlgorithm().wireName();
-    upload.status = UploadStatus.IN_PROGRESS;
     upload.createdAt = now;
     upload.updatedAt = now;
     upload.expiresAt = now.plus(config.ttl());
@@ -228,8 +216,7 @@ public class UploadInitiation {
     // Serialises the count-and-insert of one organization, so the quota holds under races.
     AdvisoryLocks.lock(em, "quota", upload.organizationId, "in_progress");
     Quotas.requireUploadSlot(limits, countInProgress(upload.organizationId));
-    upload.persist();
-    events.announce(upload, null, UploadStatus.IN_PROGRESS);
+    lifecycle.initiate(upload);
     return upload;
   }
 
@@ -252,8 +239,7 @@ public class UploadInitiation {
    * The status is a literal, not a parameter: only then may PostgreSQL's generic plan of the
    * prepared statement (used after a few executions) read the partial index of in-progress uploads
    * by name; with a parameter it scanned the organization's uploads (BENCHMARKS.md, issue 18).
-   * Uploads without a part plan (the Uppy routes') are never resumed here: their client chooses the
-   * parts.
+   * Unplanned uploads are never resumed here: their client chooses the parts.
    */
   private Optional<Upload> findResumable(String organizationId, String filename) {
     @SuppressWarnings("unchecked")

@@ -1,12 +1,12 @@
 package dev.filesapi.upload;
 
-import static dev.filesapi.upload.UploadStates.completing;
-import static dev.filesapi.upload.UploadStates.latestTokens;
-import static dev.filesapi.upload.UploadStates.notInProgress;
-import static dev.filesapi.upload.UploadStates.require;
-import static dev.filesapi.upload.UploadStates.requireInProgress;
-import static dev.filesapi.upload.UploadStates.requirePartNumbers;
-import static dev.filesapi.upload.UploadStates.requireTokens;
+import static dev.filesapi.upload.UploadChecks.latestTokens;
+import static dev.filesapi.upload.UploadChecks.require;
+import static dev.filesapi.upload.UploadChecks.requireInProgress;
+import static dev.filesapi.upload.UploadChecks.requirePartNumbers;
+import static dev.filesapi.upload.UploadChecks.requireTokens;
+import static dev.filesapi.upload.UploadProblems.completing;
+import static dev.filesapi.upload.UploadProblems.notInProgress;
 
 import dev.filesapi.common.ApiException;
 import dev.filesapi.storage.NoSuchUploadException;
@@ -36,19 +36,19 @@ public class UploadService {
 
   private final StorageBackend storage;
   private final UploadParts parts;
-  private final UploadStates states;
+  private final UploadLifecycle lifecycle;
   private final PartDescriptors descriptors;
   private final StorageTimer timer;
 
   UploadService(
       StorageBackend storage,
       UploadParts parts,
-      UploadStates states,
+      UploadLifecycle lifecycle,
       PartDescriptors descriptors,
       StorageTimer timer) {
     this.storage = storage;
     this.parts = parts;
-    this.states = states;
+    this.lifecycle = lifecycle;
     this.descriptors = descriptors;
     this.timer = timer;
   }
@@ -57,7 +57,7 @@ public class UploadService {
 
   public PartUrlsResponse partUrls(String organizationId, String uploadId, List<Integer> numbers) {
     Upload upload = QuarkusTransaction.requiringNew().call(() -> require(organizationId, uploadId));
-    UploadStates.requirePlanned(upload);
+    UploadChecks.requirePlanned(upload);
     requirePartNumbers("part_numbers", numbers, upload.numParts);
     requireInProgress(upload);
     return new PartUrlsResponse(descriptors.describe(upload, numbers));
@@ -70,17 +70,17 @@ public class UploadService {
             () -> {
               // A shared row lock: checkpoints run side by side, a complete waits for them.
               Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_READ);
-              UploadStates.requirePlanned(upload);
+              UploadChecks.requirePlanned(upload);
               requireTokens("parts", entries, upload.numParts);
               requireInProgress(upload);
               // A part named twice (with the same token) is stored once: count what is stored.
               Map<Integer, String> tokens = latestTokens(entries);
-              parts.upsert(upload.id, tokens, states.now());
+              parts.upsert(upload.id, tokens, lifecycle.now());
               return new CheckpointResponse(tokens.size());
             });
   }
 
-  // ---- parts the client chose (uploads without a plan) ----
+  // ---- unplanned uploads: the client chooses the parts ----
 
   /**
    * Presigned URLs for zero-based part numbers of an in-progress upload, within the store's part
@@ -95,13 +95,13 @@ public class UploadService {
   }
 
   /**
-   * The parts the store holds for an in-progress or completing upload (zero-based numbers),
-   * ascending; for one the store has assembled, {@link #assembledParts}.
+   * The parts the store holds for an in-progress or completing upload (zero-based numbers), or, for
+   * one the store has assembled, how many it was assembled from.
    */
-  public List<StoredPart> storedParts(String organizationId, String uploadId, String fileUid) {
+  public PartListing storedParts(String organizationId, String uploadId, String fileUid) {
     Upload upload = requireWithFile(organizationId, uploadId, fileUid);
     if (upload.status == UploadStatus.COMPLETED) {
-      return assembledParts(upload);
+      return PartListing.assembled(upload);
     }
     if (upload.status != UploadStatus.COMPLETING) {
       requireInProgress(upload);
@@ -117,35 +117,17 @@ public class UploadService {
       if (parts.isEmpty() && upload.status == UploadStatus.COMPLETING) {
         Optional<ObjectStat> object =
             timer.time(upload.backend, "stat", () -> storage.stat(upload.storageKey));
-        if (object.isPresent() && UploadCompletion.assembled(upload, object.get())) {
-          return assembledParts(upload);
+        if (object.isPresent() && StoreAssembly.assembled(upload, object.get())) {
+          return PartListing.assembled(upload);
         }
       }
-      return parts;
+      return PartListing.held(parts);
     } catch (NoSuchUploadException e) {
       if (upload.status == UploadStatus.COMPLETING) {
-        return assembledParts(upload);
+        return PartListing.assembled(upload);
       }
       throw e;
     }
-  }
-
-  /** What a client resuming a complete whose answer it lost is told the store holds. */
-  public static final String ASSEMBLED_TOKEN = "assembled";
-
-  /**
-   * The parts of an upload the store has assembled: its multipart upload, with the parts' tokens
-   * and sizes, is gone. Listed as parts 0 … n-1 with {@link #ASSEMBLED_TOKEN} and no size (-1), so
-   * a client that lists the parts before completing again (@uppy/aws-s3 does, after a complete
-   * whose answer it lost) finds every part and completes: a complete of an assembled upload answers
-   * its file whatever tokens it is sent.
-   */
-  private static List<StoredPart> assembledParts(Upload upload) {
-    List<StoredPart> parts = new ArrayList<>(upload.numParts);
-    for (int n = 0; n < upload.numParts; n++) {
-      parts.add(new StoredPart(n, ASSEMBLED_TOKEN, -1));
-    }
-    return parts;
   }
 
   /** The organization's upload whose file will be {@code fileUid}, or 404. */
@@ -171,7 +153,7 @@ public class UploadService {
                   Upload found = require(organizationId, uploadId, LockModeType.PESSIMISTIC_WRITE);
                   switch (found.status) {
                     case IN_PROGRESS -> {
-                      states.transition(found, UploadStatus.ABORTED);
+                      lifecycle.move(found, UploadStatus.ABORTED);
                       parts.deleteAll(found.id);
                     }
                     case ABORTED, EXPIRED -> {}

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The upload state machine: {@code in_progress → completing → completed}, {@code in_progress →
- * aborted}, {@code in_progress → expired}, {@code completing → failed}.
+ * An upload's status. Which status may follow which, and what each change raises, is {@link
+ * UploadTransition}'s table; {@link UploadLifecycle} makes every change.
  */
 public enum UploadStatus {
   IN_PROGRESS,

@@ -4,9 +4,11 @@ import dev.filesapi.common.ApiException;
 import dev.filesapi.common.Problem;
 import dev.filesapi.file.RegisteredFile;
 import dev.filesapi.storage.PresignedUrl;
+import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StoredPart;
 import dev.filesapi.tenancy.Caller;
 import dev.filesapi.tenancy.UploadTokenAccepted;
+import dev.filesapi.upload.PartListing;
 import dev.filesapi.upload.UnplannedCompletion;
 import dev.filesapi.upload.Upload;
 import dev.filesapi.upload.UploadCompletion;
@@ -71,7 +73,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
     content =
         @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class UppyS3Resource {
-  private static final int MAX_PARTS = 10_000;
+  /**
+   * What a part of an upload the store has assembled is listed with: its multipart upload is gone,
+   * so @uppy/aws-s3, which lists the parts before completing again after a complete whose answer it
+   * lost, finds every part and completes (a complete of an assembled upload answers its file).
+   */
+  static final String ASSEMBLED_ETAG = "assembled";
 
   private final UploadInitiation initiation;
   private final UploadService uploads;
@@ -83,17 +90,22 @@ public class UppyS3Resource {
   private final UploadConfig config;
   private final Caller caller;
 
+  /** The store's part count: Companion's part numbers are 1 … maxParts. */
+  private final int maxParts;
+
   UppyS3Resource(
       UploadInitiation initiation,
       UploadService uploads,
       UnplannedCompletion completion,
       UploadConfig config,
-      Caller caller) {
+      Caller caller,
+      StorageBackend storage) {
     this.initiation = initiation;
     this.uploads = uploads;
     this.completion = completion;
     this.config = config;
     this.caller = caller;
+    this.maxParts = storage.capabilities().maxParts();
   }
 
   @POST
@@ -130,7 +142,7 @@ public class UppyS3Resource {
       throw ApiException.validation("filename", "is required and must be a non-empty string");
     }
     Upload upload =
-        initiation.initiateUnplanned(caller.organizationId(), body.filename(), body.type());
+        initiation.initiateUnplanned(caller.organizationId(), body.filename(), body.type(), "type");
     return new CreatedMultipart(upload.id, upload.fileUid);
   }
 
@@ -163,8 +175,8 @@ public class UppyS3Resource {
           "partNumbers", "is required: comma-separated part numbers, for example 4,6,7,21");
     }
     String[] given = partNumbers.split(",", -1);
-    if (given.length > MAX_PARTS) {
-      throw ApiException.validation("partNumbers", "must name at most " + MAX_PARTS + " parts");
+    if (given.length > maxParts) {
+      throw ApiException.validation("partNumbers", "must name at most " + maxParts + " parts");
     }
     List<Integer> numbers = new ArrayList<>(given.length);
     for (String number : given) {
@@ -242,12 +254,13 @@ public class UppyS3Resource {
   public List<ListedPart> listParts(
       @PathParam("uploadId") String uploadId, @QueryParam("key") String key) {
     requireKey(key);
-    List<StoredPart> stored = uploads.storedParts(caller.organizationId(), uploadId, key);
-    List<ListedPart> listed = new ArrayList<>(stored.size());
-    for (StoredPart part : stored) {
-      listed.add(
-          new ListedPart(
-              part.partNumber() + 1, part.size() < 0 ? null : part.size(), part.token()));
+    PartListing stored = uploads.storedParts(caller.organizationId(), uploadId, key);
+    List<ListedPart> listed = new ArrayList<>();
+    for (StoredPart part : stored.parts()) {
+      listed.add(new ListedPart(part.partNumber() + 1, part.size(), part.token()));
+    }
+    for (int n = 1; n <= stored.assembledParts(); n++) {
+      listed.add(new ListedPart(n, null, ASSEMBLED_ETAG));
     }
     return listed;
   }
@@ -304,8 +317,8 @@ public class UppyS3Resource {
     if (body == null || body.parts() == null) {
       throw ApiException.validation("parts", "must be an array of {ETag, PartNumber} objects");
     }
-    if (body.parts().size() > MAX_PARTS) {
-      throw ApiException.validation("parts", "must hold at most " + MAX_PARTS + " parts");
+    if (body.parts().size() > maxParts) {
+      throw ApiException.validation("parts", "must hold at most " + maxParts + " parts");
     }
     TreeMap<Integer, String> tokens = new TreeMap<>();
     for (int i = 0; i < body.parts().size(); i++) {
@@ -313,16 +326,24 @@ public class UppyS3Resource {
       if (part == null
           || part.partNumber() == null
           || part.partNumber() < 1
-          || part.partNumber() > MAX_PARTS
+          || part.partNumber() > maxParts
           || part.eTag() == null
           || part.eTag().isEmpty()) {
         throw ApiException.validation(
-            "parts[" + i + "]", "must be {PartNumber: 1 … " + MAX_PARTS + ", ETag: \"…\"}");
+            "parts[" + i + "]", "must be {PartNumber: 1 … " + maxParts + ", ETag: \"…\"}");
       }
       tokens.put(part.partNumber() - 1, part.eTag());
     }
     String organizationId = caller.organizationId();
     requireUploadKey(organizationId, uploadId, key);
+    // Companion's numbering: the core checks the same of its zero-based parts.
+    if (tokens.isEmpty()) {
+      throw ApiException.validation("parts", "must name at least one part");
+    }
+    if (tokens.lastKey() != tokens.size() - 1) {
+      throw ApiException.validation(
+          "parts", "must be the parts 1 to n without gaps (" + tokens.size() + " parts given)");
+    }
     RegisteredFile file = completeWaiting(organizationId, uploadId, tokens);
     String location =
         uri.getBaseUriBuilder().path("files/download/{id}").build(file.fileId()).toString();
@@ -415,15 +436,15 @@ public class UppyS3Resource {
     }
   }
 
-  private static int partNumber(String field, String given) {
+  private int partNumber(String field, String given) {
     try {
       int number = Integer.parseInt(given.trim());
-      if (number >= 1 && number <= MAX_PARTS) {
+      if (number >= 1 && number <= maxParts) {
         return number;
       }
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw ApiException.validation(field, "must be part numbers between 1 and " + MAX_PARTS);
+    throw ApiException.validation(field, "must be part numbers between 1 and " + maxParts);
   }
 }

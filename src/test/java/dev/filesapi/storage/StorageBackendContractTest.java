@@ -406,6 +406,6 @@ public abstract class StorageBackendContractTest {
   }
 
   private static String unquoted(String etag) {
-    return RejectedParts.unquoted(etag);
+    return PartToken.unquoted(etag);
   }
 }

@@ -34,6 +34,7 @@ class JanitorTest {
   @Inject Janitor janitor;
   @Inject StorageBackend storage;
   @Inject CompletionWork work;
+  @Inject CompletionLease lease;
 
   private record Started(
       String uploadId, String name, byte[] content, List<Map<String, Object>> tokens) {}
@@ -128,7 +129,7 @@ class JanitorTest {
       janitor.repairStuck(Instant.now());
       assertThat(status(started.uploadId())).isEqualTo("completing");
 
-      work.heartbeat();
+      lease.renew();
 
       Upload touched =
           QuarkusTransaction.requiringNew().call(() -> Upload.findById(started.uploadId()));

@@ -237,7 +237,7 @@ public class S3StorageBackend implements StorageBackend {
       completed.add(
           CompletedPart.builder()
               .partNumber(toStore(part.partNumber()))
-              .eTag(quoted(part.token()))
+              .eTag(PartToken.quoted(part.token()))
               .build());
     }
     try {
@@ -447,9 +447,5 @@ public class S3StorageBackend implements StorageBackend {
 
   private static int fromStore(int partNumber) {
     return partNumber - 1;
-  }
-
-  private static String quoted(String etag) {
-    return etag.startsWith("\"") ? etag : '"' + etag + '"';
   }
 }

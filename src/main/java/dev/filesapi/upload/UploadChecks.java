@@ -1,57 +1,20 @@
 package dev.filesapi.upload;
 
 import dev.filesapi.common.ApiException;
-import dev.filesapi.storage.RejectedParts;
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.filesapi.storage.PartToken;
 import jakarta.persistence.LockModeType;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What every step of the upload state machine shares: finding an organization's upload (row-locked
- * when asked), the checks of its state, part numbers and tokens, and the state change itself with
- * its log line, counter and webhook event ({@link UploadEvents}).
+ * The checks every step of an upload shares: finding an organization's upload (row-locked when
+ * asked), its state, and the part numbers and tokens a request names. Each failed check is a
+ * problem from {@link UploadProblems}.
  */
-@ApplicationScoped
-public class UploadStates {
-  private final UploadEvents events;
-  private final Clock clock;
-
-  UploadStates(UploadEvents events, Clock clock) {
-    this.events = events;
-    this.clock = clock;
-  }
-
-  /** Moves the upload to a state, in the caller's transaction, and tells {@link UploadEvents}. */
-  void transition(Upload upload, UploadStatus to) {
-    UploadStatus from = upload.status;
-    upload.status = to;
-    upload.updatedAt = now();
-    events.transitioned(upload, from, to);
-    events.announce(upload, from, to);
-  }
-
-  /**
-   * Tells {@link UploadEvents} of a state change the caller already wrote in SQL, and brings the
-   * (unmanaged) upload to it.
-   */
-  void transitioned(Upload upload, UploadStatus to, Instant at) {
-    UploadStatus from = upload.status;
-    upload.status = to;
-    upload.updatedAt = at;
-    events.transitioned(upload, from, to);
-    events.announce(upload, from, to);
-  }
-
-  /** The clock at the database's precision. */
-  Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS);
-  }
+final class UploadChecks {
+  private UploadChecks() {}
 
   /** The organization's upload, or 404 (another organization's upload is not found either). */
   static Upload require(String organizationId, String uploadId) {
@@ -68,7 +31,7 @@ public class UploadStates {
 
   static void requireInProgress(Upload upload) {
     if (upload.status != UploadStatus.IN_PROGRESS) {
-      throw notInProgress(upload);
+      throw UploadProblems.notInProgress(upload);
     }
   }
 
@@ -80,26 +43,6 @@ public class UploadStates {
           "This upload was started without a size (through /v1/uppy); its client chooses the"
               + " parts: sign and complete them through the /v1/uppy/s3 routes");
     }
-  }
-
-  static ApiException completing(String advice) {
-    return new ApiException(
-        409,
-        "upload_completing",
-        "Another request is completing this upload; " + advice,
-        null,
-        null,
-        Map.of("Retry-After", "1"));
-  }
-
-  static ApiException notInProgress(Upload upload) {
-    String why =
-        upload.failureCode == null
-            ? ""
-            : ": " + upload.failureDetail + " (" + upload.failureCode + ")";
-    return ApiException.conflict(
-        "upload_not_in_progress",
-        "The upload is " + upload.status.wireName() + ", not in_progress" + why);
   }
 
   static void requirePartNumbers(String field, List<Integer> numbers, int numParts) {
@@ -140,8 +83,8 @@ public class UploadStates {
       PartTokenEntry entry = entries.get(i);
       Integer first = firstIndex.putIfAbsent(entry.partNumber(), i);
       if (first != null
-          && !RejectedParts.unquoted(entries.get(first).partToken())
-              .equals(RejectedParts.unquoted(entry.partToken()))) {
+          && !PartToken.unquoted(entries.get(first).partToken())
+              .equals(PartToken.unquoted(entry.partToken()))) {
         throw ApiException.validation(
             field + "[" + i + "].part_token",
             "part "
