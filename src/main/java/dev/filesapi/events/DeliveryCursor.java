@@ -1,7 +1,7 @@
 package dev.filesapi.events;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Problem;
+import dev.filesapi.problem.ApiException;
+import dev.filesapi.problem.Problem;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

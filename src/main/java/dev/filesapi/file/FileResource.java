@@ -1,9 +1,9 @@
 package dev.filesapi.file;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.LingeringClose;
-import dev.filesapi.common.Problem;
-import dev.filesapi.common.QueryParams;
+import dev.filesapi.http.LingeringClose;
+import dev.filesapi.http.QueryParams;
+import dev.filesapi.problem.ApiException;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.tenancy.Caller;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;

@@ -1,12 +1,12 @@
 package dev.filesapi.file;
 
-import dev.filesapi.common.AdvisoryLocks;
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Ids;
+import dev.filesapi.database.AdvisoryLocks;
+import dev.filesapi.database.Ids;
 import dev.filesapi.events.BlockingHooks;
 import dev.filesapi.events.EventData;
 import dev.filesapi.events.EventType;
 import dev.filesapi.events.Events;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
 import dev.filesapi.storage.StorageRejectedException;

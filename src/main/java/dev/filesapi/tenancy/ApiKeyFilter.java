@@ -1,7 +1,7 @@
 package dev.filesapi.tenancy;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.DatabaseOutage;
+import dev.filesapi.database.DatabaseOutage;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.tenancy.admin.AdminApi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;

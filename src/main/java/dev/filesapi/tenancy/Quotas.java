@@ -1,6 +1,6 @@
 package dev.filesapi.tenancy;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.RequestNotes;
 import dev.filesapi.file.RegisteredFile;
+import dev.filesapi.observability.RequestNotes;
+import dev.filesapi.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;

@@ -2,7 +2,7 @@ package dev.filesapi.upload;
 
 import static dev.filesapi.upload.UploadStates.require;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.NoSuchUploadException;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageTimer;

@@ -5,12 +5,12 @@ import static dev.filesapi.upload.UploadStates.notInProgress;
 import static dev.filesapi.upload.UploadStates.require;
 import static dev.filesapi.upload.UploadStates.requireTokens;
 
-import dev.filesapi.common.ApiException;
 import dev.filesapi.events.BlockingHooks;
 import dev.filesapi.file.FileService;
 import dev.filesapi.file.FileStatus;
 import dev.filesapi.file.RegisteredFile;
 import dev.filesapi.file.StoredFile;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.IntegrityAlgorithm;
 import dev.filesapi.storage.InvalidPartsException;
 import dev.filesapi.storage.NoSuchUploadException;

@@ -8,7 +8,7 @@ import static dev.filesapi.upload.UploadStates.requireInProgress;
 import static dev.filesapi.upload.UploadStates.requirePartNumbers;
 import static dev.filesapi.upload.UploadStates.requireTokens;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.NoSuchUploadException;
 import dev.filesapi.storage.ObjectStat;
 import dev.filesapi.storage.PresignedUrl;

@@ -1,8 +1,8 @@
 package dev.filesapi.uppy;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Problem;
 import dev.filesapi.file.RegisteredFile;
+import dev.filesapi.problem.ApiException;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StoredPart;
 import dev.filesapi.tenancy.Caller;
