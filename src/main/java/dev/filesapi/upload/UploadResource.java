@@ -2,7 +2,7 @@ package dev.filesapi.upload;
 
 import dev.filesapi.file.RegisteredFile;
 import dev.filesapi.http.QueryParams;
-import dev.filesapi.openapi.EmptyAnswersFilter;
+import dev.filesapi.openapi.EmptyAnswers;
 import dev.filesapi.problem.ApiException;
 import dev.filesapi.problem.Problem;
 import dev.filesapi.tenancy.Caller;
@@ -284,7 +284,7 @@ public class UploadResource {
   @APIResponse(
       responseCode = "200",
       description = "Aborted; no body",
-      extensions = @Extension(name = EmptyAnswersFilter.EMPTY, value = "true"))
+      extensions = @Extension(name = EmptyAnswers.EMPTY, value = "true"))
   @APIResponse(
       responseCode = "404",
       description = "not_found",

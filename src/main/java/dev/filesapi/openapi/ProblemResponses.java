@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * has one.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
-public class ProblemResponsesFilter implements OASFilter {
+public class ProblemResponses implements OASFilter {
   private static final String PROBLEM_SCHEMA = "#/components/schemas/Problem";
 
   // Ordered maps: the document must come out the same on every build (it is snapshotted).

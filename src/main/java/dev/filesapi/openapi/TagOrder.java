@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.models.tags.Tag;
  * after these.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
-public class TagOrderFilter implements OASFilter {
+public class TagOrder implements OASFilter {
   static final List<String> ORDER = List.of("Uploads", "Files", "Webhooks", "Uppy", "Admin");
 
   @Override
@@ -24,7 +24,7 @@ public class TagOrderFilter implements OASFilter {
       return;
     }
     List<Tag> tags = new ArrayList<>(openAPI.getTags());
-    tags.sort(Comparator.comparingInt(TagOrderFilter::rank));
+    tags.sort(Comparator.comparingInt(TagOrder::rank));
     openAPI.setTags(tags);
   }
 

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
  * the extension {@value #EMPTY} has its content removed, and the marker with it.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
-public class EmptyAnswersFilter implements OASFilter {
+public class EmptyAnswers implements OASFilter {
   /** The marker of an {@code @APIResponse} that answers no body. */
   public static final String EMPTY = "x-empty-body";
 
