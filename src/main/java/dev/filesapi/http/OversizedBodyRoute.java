@@ -2,46 +2,47 @@ package dev.filesapi.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.filesapi.file.FileService;
 import dev.filesapi.problem.ApiException;
 import dev.filesapi.problem.Problem;
 import dev.filesapi.problem.ProblemMappers;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A body declared ({@code Content-Length}) larger than its route takes is refused before any of it
  * is read, with a 413 problem and the connection closed, so the unread body is never waited for.
- * Each route has its own limit: the simple upload's form ({@code POST /v1/files}) its 512 MB file
- * plus the form around it; the base64 form {@code quarkus.http.limits.max-body-size} (its text is
- * 4/3 of the bytes); every other body the HTTP limit here (the JSON limit is checked by {@link
- * BodyLimitFilter}). {@code invalid_file_size} for the simple uploads (the code the source API's
- * clients read), {@code payload_too_large} elsewhere. What of the body arrives meanwhile is drained
- * for a moment before the connection is closed ({@link LingeringClose}).
+ * Every body may be up to {@code quarkus.http.limits.max-body-size} (the JSON limit is checked by
+ * {@link BodyLimitFilter}); a feature lowers it for its own routes, or answers them with a problem
+ * of its own, by declaring a {@link RouteBodyLimit} (the simple upload's form: its 512 MB file plus
+ * the form around it, {@code invalid_file_size}). Elsewhere the answer is {@code
+ * payload_too_large}. What of the body arrives meanwhile is drained for a moment before the
+ * connection is closed ({@link LingeringClose}).
  */
 @ApplicationScoped
 public class OversizedBodyRoute {
-  private static final String SIMPLE_UPLOAD = "/v1/files";
-  private static final String BASE64_UPLOAD = "/v1/files/base64";
-
   private final long maxBodySize;
   private final long maxJsonBodySize;
   private final ObjectMapper mapper;
+  private final List<RouteBodyLimit> routes;
 
   OversizedBodyRoute(
       @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
       @ConfigProperty(name = "files.http.max-json-body-size", defaultValue = "4M")
           MemorySize maxJsonBodySize,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      Instance<RouteBodyLimit> routes) {
     this.maxBodySize = maxBodySize.asLongValue();
     this.maxJsonBodySize = maxJsonBodySize.asLongValue();
     this.mapper = mapper;
+    this.routes = routes.stream().toList();
   }
 
   void install(@Observes Router router) {
@@ -50,11 +51,25 @@ public class OversizedBodyRoute {
 
   /** The largest body the request's route takes. */
   private long limitOf(RoutingContext context) {
-    if (context.request().method() == HttpMethod.POST
-        && SIMPLE_UPLOAD.equals(context.normalizedPath())) {
-      return Math.min(maxBodySize, FileService.MAX_SIMPLE_FORM_BYTES);
+    long limit = maxBodySize;
+    for (RouteBodyLimit route : routes) {
+      limit =
+          Math.min(
+              limit,
+              route.limit(context.request().method(), context.normalizedPath(), maxBodySize));
     }
-    return maxBodySize;
+    return limit;
+  }
+
+  /** The route's own 413, else payload_too_large. */
+  private ApiException tooLargeFor(String path) {
+    for (RouteBodyLimit route : routes) {
+      Optional<ApiException> tooLarge = route.tooLarge(path);
+      if (tooLarge.isPresent()) {
+        return tooLarge.get();
+      }
+    }
+    return BodyLimitFilter.tooLarge(maxJsonBodySize);
   }
 
   private void refuseDeclaredOversize(RoutingContext context) {
@@ -69,11 +84,7 @@ public class OversizedBodyRoute {
       context.next();
       return;
     }
-    String path = context.normalizedPath();
-    ApiException tooLarge =
-        path.equals(SIMPLE_UPLOAD) || path.equals(BASE64_UPLOAD)
-            ? FileService.fileTooLargeForSimpleUpload()
-            : BodyLimitFilter.tooLarge(maxJsonBodySize);
+    ApiException tooLarge = tooLargeFor(context.normalizedPath());
     Problem problem =
         new Problem(
             "about:blank",
