@@ -1,6 +1,5 @@
 package dev.filesapi.observability;
 
-import dev.filesapi.tenancy.Caller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -24,7 +23,7 @@ public class RequestLog {
   /** A key pasted into a URL by mistake must not reach the log either. */
   private static final Pattern API_KEY = Pattern.compile("fk_live_[A-Za-z0-9]*");
 
-  @Inject Caller caller;
+  @Inject RequestOrganization requestOrganization;
   @Inject RequestNotes notes;
 
   /** Whether request lines are written (the {@code dev.filesapi.requests} category at INFO). */
@@ -47,7 +46,7 @@ public class RequestLog {
     }
     Object started = request.getProperty(STARTED);
     long millis = started == null ? -1 : (System.nanoTime() - (long) started) / 1_000_000;
-    String organization = caller.organizationIdIfKnown().orElse("-");
+    String organization = requestOrganization.organizationIdIfKnown().orElse("-");
     String said = notes.text();
     MDC.put("org", organization);
     try {
