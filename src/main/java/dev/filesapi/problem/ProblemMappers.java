@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.filesapi.database.DatabaseOutage;
-import dev.filesapi.storage.StorageRejectedException;
-import dev.filesapi.storage.StorageUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -24,7 +22,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every failure into an RFC 9457 problem body. Client mistakes get a 4xx with a stable code;
- * nothing but a generic message ever leaves for a 5xx (no class names, no stack traces).
+ * nothing but a generic message ever leaves for a 5xx (no class names, no stack traces). A feature
+ * maps its own exceptions next to them (the store's in {@code StorageProblemMappers}), through
+ * {@link #response}.
  */
 public class ProblemMappers {
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -52,33 +52,6 @@ public class ProblemMappers {
         problem(e.status(), e.code(), e.getMessage(), e.errors(), e.parts());
     e.headers().forEach(builder::header);
     return builder.build();
-  }
-
-  @ServerExceptionMapper
-  public Response storageUnavailable(StorageUnavailableException e) {
-    LOG.warnf("object store unavailable: %s", e.getMessage());
-    return problem(
-            503, "storage_unavailable", "The object store is unavailable; retry later", null, null)
-        .header("Retry-After", "5")
-        .build();
-  }
-
-  /**
-   * The store refused the request in a way retrying cannot cure: an operator must fix the storage
-   * configuration. Logged once, with the store's message; the client sees only its error code.
-   */
-  @ServerExceptionMapper
-  public Response storageRejected(StorageRejectedException e) {
-    LOG.errorf("object store: %s", e.getMessage());
-    return problem(
-            502,
-            "storage_rejected",
-            "The object store refused the request ("
-                + e.errorCode()
-                + "); retrying will not help until the storage configuration is fixed",
-            null,
-            null)
-        .build();
   }
 
   /** A multipart form whose part headers cannot be parsed (a line break inside a filename). */
