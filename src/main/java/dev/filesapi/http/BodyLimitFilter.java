@@ -47,8 +47,7 @@ public class BodyLimitFilter {
     try {
       declared = Long.parseLong(length.trim());
     } catch (NumberFormatException e) {
-      throw new ApiException(
-          400, "bad_request", "Content-Length is not a number", null, null, null);
+      throw ApiException.of(400, "bad_request", "Content-Length is not a number");
     }
     if (declared > maxJsonBodySize) {
       throw tooLarge(maxJsonBodySize);
@@ -60,24 +59,14 @@ public class BodyLimitFilter {
     try {
       return request.getMediaType();
     } catch (IllegalArgumentException e) {
-      throw new ApiException(
-          415,
-          "unsupported_media_type",
-          "The Content-Type header is not a media type",
-          null,
-          null,
-          null);
+      throw ApiException.of(
+          415, "unsupported_media_type", "The Content-Type header is not a media type");
     }
   }
 
   static ApiException tooLarge(long limit) {
-    return new ApiException(
-        413,
-        "payload_too_large",
-        "Request bodies are limited to " + limit + " bytes",
-        null,
-        null,
-        null);
+    return ApiException.of(
+        413, "payload_too_large", "Request bodies are limited to " + limit + " bytes");
   }
 
   @ServerExceptionMapper

@@ -31,13 +31,10 @@ public class BodyTypeFilter {
     if (consumes == null || Arrays.asList(consumes.value()).contains(MediaType.WILDCARD)) {
       return;
     }
-    throw new ApiException(
+    throw ApiException.of(
         415,
         "unsupported_media_type",
-        "The body has no Content-Type; send " + String.join(" or ", consumes.value()),
-        null,
-        null,
-        null);
+        "The body has no Content-Type; send " + String.join(" or ", consumes.value()));
   }
 
   private static boolean hasBody(ContainerRequestContext request) {

@@ -18,7 +18,7 @@ public class ControlCharacterFilter {
     UriInfo uri = request.getUriInfo();
     if (hasControl(uri.getPath())) {
       // No resource has such a name: the same answer as any unknown id.
-      throw new ApiException(404, "not_found", "No such resource", null, null, null);
+      throw ApiException.of(404, "not_found", "No such resource");
     }
     for (Map.Entry<String, List<String>> parameter : uri.getQueryParameters().entrySet()) {
       if (hasControl(parameter.getKey())

@@ -15,12 +15,10 @@ public class StorageProblemMappers {
   public Response storageUnavailable(StorageUnavailableException e) {
     LOG.warnf("object store unavailable: %s", e.getMessage());
     return ProblemMappers.response(
-        new ApiException(
+        ApiException.withHeaders(
             503,
             "storage_unavailable",
             "The object store is unavailable; retry later",
-            null,
-            null,
             Map.of("Retry-After", "5")));
   }
 
@@ -32,14 +30,11 @@ public class StorageProblemMappers {
   public Response storageRejected(StorageRejectedException e) {
     LOG.errorf("object store: %s", e.getMessage());
     return ProblemMappers.response(
-        new ApiException(
+        ApiException.of(
             502,
             "storage_rejected",
             "The object store refused the request ("
                 + e.errorCode()
-                + "); retrying will not help until the storage configuration is fixed",
-            null,
-            null,
-            null));
+                + "); retrying will not help until the storage configuration is fixed"));
   }
 }

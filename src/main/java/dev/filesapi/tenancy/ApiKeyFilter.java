@@ -81,7 +81,7 @@ public class ApiKeyFilter {
   }
 
   private static ApiException unauthorized(String detail) {
-    return new ApiException(
-        401, "unauthorized", detail, null, null, java.util.Map.of("WWW-Authenticate", "Bearer"));
+    return ApiException.withHeaders(
+        401, "unauthorized", detail, java.util.Map.of("WWW-Authenticate", "Bearer"));
   }
 }

@@ -122,12 +122,10 @@ public class CompletionWork {
       abandon(
           uploadId,
           outcome,
-          new ApiException(
+          ApiException.withHeaders(
               503,
               "complete_busy",
               "This replica is running as many completes as it can; send the complete again",
-              null,
-              null,
               Map.of("Retry-After", "5")));
     }
   }

@@ -312,15 +312,13 @@ public class UploadCompletion {
 
   /** {@code 400 invalid_part}: the store does not hold these parts with the tokens given. */
   static ApiException invalidParts(List<Integer> partNumbers) {
-    return new ApiException(
+    return ApiException.aboutParts(
         400,
         "invalid_part",
         "The store does not hold these parts as given: "
             + partNumbers
             + "; re-upload them and complete again",
-        null,
-        partNumbers,
-        null);
+        partNumbers);
   }
 
   /** {@code 409 upload_failed}: the store forgot the multipart upload and holds no object. */
@@ -360,13 +358,11 @@ public class UploadCompletion {
         IntStream.range(0, upload.numParts).filter(n -> !tokens.containsKey(n)).boxed().toList();
     if (!missing.isEmpty()) {
       reopen(upload);
-      throw new ApiException(
+      throw ApiException.aboutParts(
           400,
           "missing_parts",
           missing.size() + " part(s) have no token: checkpoint them or send them in parts",
-          null,
-          missing,
-          null);
+          missing);
     }
     List<PartToken> ordered = new ArrayList<>(tokens.size());
     tokens.forEach((number, token) -> ordered.add(new PartToken(number, token)));
@@ -440,17 +436,14 @@ public class UploadCompletion {
       files.discardObject(upload.storageKey);
       throw fail(
           upload,
-          new ApiException(
+          ApiException.of(
               422,
               "checksum_mismatch",
               "The assembled file's CRC32C is "
                   + stored.get()
                   + ", not the integrity_checksum sent ("
                   + sent
-                  + "); the upload has failed and its object is deleted: upload the file again",
-              null,
-              null,
-              null));
+                  + "); the upload has failed and its object is deleted: upload the file again"));
     }
     return stored;
   }
@@ -540,13 +533,11 @@ public class UploadCompletion {
     List<Integer> missing =
         IntStream.range(0, upload.numParts).filter(n -> !tokens.containsKey(n)).boxed().toList();
     if (!missing.isEmpty()) {
-      throw new ApiException(
+      throw ApiException.aboutParts(
           400,
           "missing_parts",
           missing.size() + " part(s) have no token: checkpoint them or send them in parts",
-          null,
-          missing,
-          null);
+          missing);
     }
     states.transition(upload, UploadStatus.COMPLETING);
     upload.completingUntil = work.leaseFromNow();
@@ -705,13 +696,10 @@ public class UploadCompletion {
       return;
     }
     if (IntegrityAlgorithm.NONE.wireName().equals(upload.integrityAlgorithm)) {
-      throw new ApiException(
+      throw ApiException.of(
           400,
           "checksum_not_supported",
-          "This upload's integrity_algorithm is none; send no integrity_checksum",
-          null,
-          null,
-          null);
+          "This upload's integrity_algorithm is none; send no integrity_checksum");
     }
     if (checksum.length() != CRC32C_BASE64_CHARS || !isBase64(checksum)) {
       throw ApiException.validation(

@@ -83,12 +83,10 @@ public class UploadStates {
   }
 
   static ApiException completing(String advice) {
-    return new ApiException(
+    return ApiException.withHeaders(
         409,
         "upload_completing",
         "Another request is completing this upload; " + advice,
-        null,
-        null,
         Map.of("Retry-After", "1"));
   }
 

@@ -345,12 +345,10 @@ public class UppyS3Resource {
         return answer.file();
       }
     }
-    throw new ApiException(
+    throw ApiException.withHeaders(
         503,
         "complete_pending",
         "The store is still assembling the file; send the same complete again",
-        null,
-        null,
         Map.of("Retry-After", "1"));
   }
 
@@ -391,14 +389,11 @@ public class UppyS3Resource {
   @Path("/params")
   @Operation(hidden = true)
   public void params() {
-    throw new ApiException(
+    throw ApiException.of(
         400,
         "single_request_unsupported",
         "Every file is uploaded multipart here, so that it is registered: give @uppy/aws-s3 the"
-            + " option shouldUseMultipart: true",
-        null,
-        null,
-        null);
+            + " option shouldUseMultipart: true");
   }
 
   private void requireUploadKey(String organizationId, String uploadId, String key) {
