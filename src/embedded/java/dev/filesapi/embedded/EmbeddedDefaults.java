@@ -53,7 +53,7 @@ public final class EmbeddedDefaults {
     if (setting("files.storage.bucket") == null) {
       Path objects = home.resolve("objects");
       Files.createDirectories(objects);
-      String secret = dev.filesapi.common.Ids.randomChars(40);
+      String secret = dev.filesapi.database.Ids.randomChars(40);
       EmbeddedStore store = EmbeddedStore.onDisk(objects, "files-api-embedded", secret);
       int port =
           Integer.parseInt(Optional.ofNullable(setting("files.embedded.s3-port")).orElse("0"));

@@ -1,7 +1,7 @@
 package dev.filesapi.events;
 
-import dev.filesapi.common.Problem;
-import dev.filesapi.common.QueryParams;
+import dev.filesapi.http.QueryParams;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.tenancy.admin.AdminApi;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Ids;
+import dev.filesapi.database.Ids;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.tenancy.Caller;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
@@ -93,13 +93,10 @@ public class BlockingHooks {
 
   /** The problem of a refusal by a hook. */
   public static ApiException rejected(int status, String reason) {
-    return new ApiException(
+    return ApiException.of(
         status,
         "rejected_by_hook",
-        "Refused by the operator's hook" + (reason == null ? "" : ": " + reason),
-        null,
-        null,
-        null);
+        "Refused by the operator's hook" + (reason == null ? "" : ": " + reason));
   }
 
   /** Asks the pre-initiate hook, if one is configured. */
@@ -229,12 +226,10 @@ public class BlockingHooks {
       return Verdict.ALLOWED;
     }
     LOG.warnf("%s hook %s; refused with 503", hook, failure);
-    throw new ApiException(
+    throw ApiException.withHeaders(
         503,
         "hook_unavailable",
         "The operator's " + hook + " hook could not be asked; " + consequence,
-        null,
-        null,
         Map.of("Retry-After", "5"));
   }
 

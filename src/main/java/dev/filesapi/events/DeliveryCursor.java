@@ -1,11 +1,9 @@
 package dev.filesapi.events;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Problem;
+import dev.filesapi.problem.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 
 /** Position after the last delivery of a page: its creation time and event id. Opaque. */
 record DeliveryCursor(Instant createdAt, String eventId) {
@@ -40,13 +38,7 @@ record DeliveryCursor(Instant createdAt, String eventId) {
       }
       return new DeliveryCursor(createdAt, id);
     } catch (RuntimeException e) {
-      throw new ApiException(
-          400,
-          "invalid_cursor",
-          "cursor is not one this service issued",
-          List.of(new Problem.FieldError("cursor", "is not valid")),
-          null,
-          null);
+      throw ApiException.invalidCursor();
     }
   }
 }

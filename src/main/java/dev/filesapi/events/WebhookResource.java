@@ -1,8 +1,8 @@
 package dev.filesapi.events;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Problem;
-import dev.filesapi.common.QueryParams;
+import dev.filesapi.http.QueryParams;
+import dev.filesapi.problem.ApiException;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.tenancy.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;

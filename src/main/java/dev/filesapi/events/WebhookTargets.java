@@ -1,6 +1,6 @@
 package dev.filesapi.events;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.net.URI;
@@ -48,13 +48,11 @@ public class WebhookTargets {
   }
 
   private static ApiException refused(String field, RefusedTargetException e) {
-    return new ApiException(
+    return ApiException.withErrors(
         400,
         "webhook_url_refused",
         field + " " + e.getMessage(),
-        java.util.List.of(new dev.filesapi.common.Problem.FieldError(field, e.getMessage())),
-        null,
-        null);
+        java.util.List.of(new dev.filesapi.problem.Problem.FieldError(field, e.getMessage())));
   }
 
   private static void requireCanonical(String host) throws RefusedTargetException {

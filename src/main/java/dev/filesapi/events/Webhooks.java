@@ -1,8 +1,8 @@
 package dev.filesapi.events;
 
-import dev.filesapi.common.AdvisoryLocks;
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Ids;
+import dev.filesapi.database.AdvisoryLocks;
+import dev.filesapi.database.Ids;
+import dev.filesapi.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

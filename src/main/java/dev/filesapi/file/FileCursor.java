@@ -1,6 +1,6 @@
 package dev.filesapi.file;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

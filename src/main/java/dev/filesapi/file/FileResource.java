@@ -1,9 +1,9 @@
 package dev.filesapi.file;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.LingeringClose;
-import dev.filesapi.common.Problem;
-import dev.filesapi.common.QueryParams;
+import dev.filesapi.http.LingeringClose;
+import dev.filesapi.http.QueryParams;
+import dev.filesapi.problem.ApiException;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.tenancy.Caller;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -438,13 +438,11 @@ public class FileResource {
           try {
             Base64Stream.decode(part.content(), out, Long.MAX_VALUE);
           } catch (Base64Stream.InvalidBase64Exception e) {
-            throw new ApiException(
+            throw ApiException.withErrors(
                 400,
                 "invalid_base64",
                 "The file part is not base64 text: " + e.getMessage(),
-                List.of(new Problem.FieldError("file", e.getMessage())),
-                null,
-                null);
+                List.of(new Problem.FieldError("file", e.getMessage())));
           } catch (Base64Stream.TooLargeException e) {
             throw new IllegalStateException("no limit was set", e);
           }

@@ -1,12 +1,12 @@
 package dev.filesapi.file;
 
-import dev.filesapi.common.AdvisoryLocks;
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Ids;
+import dev.filesapi.database.AdvisoryLocks;
+import dev.filesapi.database.Ids;
 import dev.filesapi.events.BlockingHooks;
 import dev.filesapi.events.EventData;
 import dev.filesapi.events.EventType;
 import dev.filesapi.events.Events;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
 import dev.filesapi.storage.StorageRejectedException;
@@ -167,8 +167,7 @@ public class FileService {
   public Download download(String organizationId, String fileId) {
     StoredFile file = QuarkusTransaction.requiringNew().call(() -> require(organizationId, fileId));
     if (!FileStatus.REGISTERED.name().equals(file.status)) {
-      throw new ApiException(
-          400, "file_not_registered", "File " + fileId + " is not registered", null, null, null);
+      throw ApiException.of(400, "file_not_registered", "File " + fileId + " is not registered");
     }
     String disposition = ContentDisposition.attachment(file.fileId);
     return switch (downloads.mode()) {
@@ -313,15 +312,12 @@ public class FileService {
 
   /** A file over the simple upload's limit: one problem, the code the source API's clients read. */
   public static ApiException fileTooLargeForSimpleUpload() {
-    return new ApiException(
+    return ApiException.of(
         413,
         "invalid_file_size",
         "The simple upload takes files up to "
             + MAX_SIMPLE_UPLOAD_BYTES
-            + " bytes; use initiate for larger ones",
-        null,
-        null,
-        null);
+            + " bytes; use initiate for larger ones");
   }
 
   private static StoredFile require(String organizationId, String fileId) {

@@ -1,7 +1,7 @@
 package dev.filesapi.tenancy;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.DatabaseOutage;
+import dev.filesapi.database.DatabaseOutage;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.tenancy.admin.AdminApi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -81,7 +81,7 @@ public class ApiKeyFilter {
   }
 
   private static ApiException unauthorized(String detail) {
-    return new ApiException(
-        401, "unauthorized", detail, null, null, java.util.Map.of("WWW-Authenticate", "Bearer"));
+    return ApiException.withHeaders(
+        401, "unauthorized", detail, java.util.Map.of("WWW-Authenticate", "Bearer"));
   }
 }

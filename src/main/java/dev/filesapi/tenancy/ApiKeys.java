@@ -1,6 +1,6 @@
 package dev.filesapi.tenancy;
 
-import dev.filesapi.common.Ids;
+import dev.filesapi.database.Ids;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,7 @@
 package dev.filesapi.tenancy;
 
-import dev.filesapi.common.AdvisoryLocks;
-import dev.filesapi.common.Ids;
+import dev.filesapi.database.AdvisoryLocks;
+import dev.filesapi.database.Ids;
 import dev.filesapi.tenancy.admin.OrganizationAdmin;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,10 +1,11 @@
 package dev.filesapi.tenancy;
 
+import dev.filesapi.observability.RequestOrganization;
 import jakarta.enterprise.context.RequestScoped;
 
 /** The organization the current request acts for and its key, set by {@link ApiKeyFilter}. */
 @RequestScoped
-public class Caller {
+public class Caller implements RequestOrganization {
   private String organizationId;
   private String keyId;
 
@@ -19,6 +20,7 @@ public class Caller {
   }
 
   /** The organization, when this request was authenticated by an API key. */
+  @Override
   public java.util.Optional<String> organizationIdIfKnown() {
     return java.util.Optional.ofNullable(organizationId);
   }

@@ -1,6 +1,6 @@
 package dev.filesapi.tenancy;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 
@@ -34,26 +34,21 @@ public class Quotas {
 
   public static void requireFileSize(Limits limits, long numBytes) {
     if (numBytes > limits.maxFileBytes()) {
-      throw new ApiException(
+      throw ApiException.of(
           413,
           "file_too_large",
-          "This organization may store files of at most " + limits.maxFileBytes() + " bytes",
-          null,
-          null,
-          null);
+          "This organization may store files of at most " + limits.maxFileBytes() + " bytes");
     }
   }
 
   public static void requireUploadSlot(Limits limits, long inProgress) {
     if (inProgress >= limits.maxInProgressUploads()) {
-      throw new ApiException(
+      throw ApiException.withHeaders(
           429,
           "too_many_uploads",
           "This organization has "
               + inProgress
               + " uploads in progress, its limit; complete or abort some first",
-          null,
-          null,
           Map.of("Retry-After", "60"));
     }
   }

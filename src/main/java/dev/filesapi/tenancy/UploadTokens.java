@@ -1,6 +1,6 @@
 package dev.filesapi.tenancy;
 
-import dev.filesapi.common.DatabaseOutage;
+import dev.filesapi.database.DatabaseOutage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

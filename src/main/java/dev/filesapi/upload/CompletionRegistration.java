@@ -1,11 +1,11 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.ApiException;
 import dev.filesapi.events.BlockingHooks;
 import dev.filesapi.file.FileService;
 import dev.filesapi.file.FileStatus;
 import dev.filesapi.file.RegisteredFile;
 import dev.filesapi.file.StoredFile;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.IntegrityAlgorithm;
 import dev.filesapi.storage.ObjectStat;
 import dev.filesapi.storage.StorageBackend;

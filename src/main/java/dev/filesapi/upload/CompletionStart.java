@@ -4,9 +4,9 @@ import static dev.filesapi.upload.UploadChecks.latestTokens;
 import static dev.filesapi.upload.UploadChecks.require;
 import static dev.filesapi.upload.UploadChecks.requireTokens;
 
-import dev.filesapi.common.ApiException;
 import dev.filesapi.events.BlockingHooks;
 import dev.filesapi.file.RegisteredFile;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.IntegrityAlgorithm;
 import dev.filesapi.storage.PartToken;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -1,8 +1,8 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.RequestNotes;
 import dev.filesapi.file.RegisteredFile;
+import dev.filesapi.observability.RequestNotes;
+import dev.filesapi.problem.ApiException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -103,12 +103,10 @@ public class CompletionWork {
       abandon(
           uploadId,
           outcome,
-          new ApiException(
+          ApiException.withHeaders(
               503,
               "complete_busy",
               "This replica is running as many completes as it can; send the complete again",
-              null,
-              null,
               Map.of("Retry-After", "5")));
     }
   }

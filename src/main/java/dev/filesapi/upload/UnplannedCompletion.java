@@ -2,7 +2,7 @@ package dev.filesapi.upload;
 
 import static dev.filesapi.upload.UploadChecks.require;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.NoSuchUploadException;
 import dev.filesapi.storage.PartToken;
 import dev.filesapi.storage.StorageBackend;
@@ -83,17 +83,14 @@ public class UnplannedCompletion {
     long numBytes = sizeOf(tokens, stored);
     if (numBytes > read.limits().maxFileBytes() || numBytes > PartPlan.MAX_FILE_BYTES) {
       uploads.abort(organizationId, uploadId);
-      throw new ApiException(
+      throw ApiException.of(
           413,
           "file_too_large",
           "The parts hold "
               + numBytes
               + " bytes; this organization may store files of at most "
               + Math.min(read.limits().maxFileBytes(), PartPlan.MAX_FILE_BYTES)
-              + " bytes. The upload is aborted and its parts deleted",
-          null,
-          null,
-          null);
+              + " bytes. The upload is aborted and its parts deleted");
     }
     QuarkusTransaction.requiringNew()
         .run(

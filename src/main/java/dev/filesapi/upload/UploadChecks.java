@@ -1,6 +1,6 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.PartToken;
 import jakarta.persistence.LockModeType;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.RequestNotes;
 import dev.filesapi.events.EventData;
 import dev.filesapi.events.Events;
 import dev.filesapi.file.FileEventData;
 import dev.filesapi.file.StoredFile;
+import dev.filesapi.observability.RequestNotes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,10 +1,10 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.AdvisoryLocks;
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Ids;
+import dev.filesapi.database.AdvisoryLocks;
+import dev.filesapi.database.Ids;
 import dev.filesapi.events.BlockingHooks;
 import dev.filesapi.file.FileNaming;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StorageKeys;
 import dev.filesapi.storage.StorageTimer;

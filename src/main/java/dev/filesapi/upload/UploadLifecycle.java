@@ -1,7 +1,7 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.ApiException;
 import dev.filesapi.file.StoredFile;
+import dev.filesapi.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

@@ -1,6 +1,6 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import java.util.List;
 import java.util.Map;
 
@@ -10,12 +10,10 @@ final class UploadProblems {
 
   /** {@code 409 upload_completing}: another request is completing it; the client retries. */
   static ApiException completing(String advice) {
-    return new ApiException(
+    return ApiException.withHeaders(
         409,
         "upload_completing",
         "Another request is completing this upload; " + advice,
-        null,
-        null,
         Map.of("Retry-After", "1"));
   }
 
@@ -32,26 +30,22 @@ final class UploadProblems {
 
   /** {@code 400 missing_parts}: parts with no token, checkpointed or sent. */
   static ApiException missingParts(List<Integer> missing) {
-    return new ApiException(
+    return ApiException.aboutParts(
         400,
         "missing_parts",
         missing.size() + " part(s) have no token: checkpoint them or send them in parts",
-        null,
-        missing,
-        null);
+        missing);
   }
 
   /** {@code 400 invalid_part}: the store does not hold these parts with the tokens given. */
   static ApiException invalidParts(List<Integer> partNumbers) {
-    return new ApiException(
+    return ApiException.aboutParts(
         400,
         "invalid_part",
         "The store does not hold these parts as given: "
             + partNumbers
             + "; re-upload them and complete again",
-        null,
-        partNumbers,
-        null);
+        partNumbers);
   }
 
   /** {@code 409 upload_failed}: the store forgot the multipart upload and holds no object. */
@@ -62,27 +56,21 @@ final class UploadProblems {
 
   /** {@code 422 checksum_mismatch}: the assembled file is not the one the client sent. */
   static ApiException checksumMismatch(String stored, String sent) {
-    return new ApiException(
+    return ApiException.of(
         422,
         "checksum_mismatch",
         "The assembled file's CRC32C is "
             + stored
             + ", not the integrity_checksum sent ("
             + sent
-            + "); the upload has failed and its object is deleted: upload the file again",
-        null,
-        null,
-        null);
+            + "); the upload has failed and its object is deleted: upload the file again");
   }
 
   /** {@code 400 checksum_not_supported}: a checksum for an upload that verifies none. */
   static ApiException checksumNotSupported() {
-    return new ApiException(
+    return ApiException.of(
         400,
         "checksum_not_supported",
-        "This upload's integrity_algorithm is none; send no integrity_checksum",
-        null,
-        null,
-        null);
+        "This upload's integrity_algorithm is none; send no integrity_checksum");
   }
 }

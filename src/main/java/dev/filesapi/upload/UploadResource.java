@@ -1,10 +1,10 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.EmptyAnswersFilter;
-import dev.filesapi.common.Problem;
-import dev.filesapi.common.QueryParams;
 import dev.filesapi.file.RegisteredFile;
+import dev.filesapi.http.QueryParams;
+import dev.filesapi.openapi.EmptyAnswers;
+import dev.filesapi.problem.ApiException;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.tenancy.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -284,7 +284,7 @@ public class UploadResource {
   @APIResponse(
       responseCode = "200",
       description = "Aborted; no body",
-      extensions = @Extension(name = EmptyAnswersFilter.EMPTY, value = "true"))
+      extensions = @Extension(name = EmptyAnswers.EMPTY, value = "true"))
   @APIResponse(
       responseCode = "404",
       description = "not_found",

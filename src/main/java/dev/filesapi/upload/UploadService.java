@@ -8,7 +8,7 @@ import static dev.filesapi.upload.UploadChecks.requireTokens;
 import static dev.filesapi.upload.UploadProblems.completing;
 import static dev.filesapi.upload.UploadProblems.notInProgress;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.NoSuchUploadException;
 import dev.filesapi.storage.ObjectStat;
 import dev.filesapi.storage.PresignedUrl;

@@ -1,8 +1,8 @@
 package dev.filesapi.uppy;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Problem;
 import dev.filesapi.file.RegisteredFile;
+import dev.filesapi.problem.ApiException;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.storage.PresignedUrl;
 import dev.filesapi.storage.StorageBackend;
 import dev.filesapi.storage.StoredPart;
@@ -366,12 +366,10 @@ public class UppyS3Resource {
         return answer.file();
       }
     }
-    throw new ApiException(
+    throw ApiException.withHeaders(
         503,
         "complete_pending",
         "The store is still assembling the file; send the same complete again",
-        null,
-        null,
         Map.of("Retry-After", "1"));
   }
 
@@ -412,14 +410,11 @@ public class UppyS3Resource {
   @Path("/params")
   @Operation(hidden = true)
   public void params() {
-    throw new ApiException(
+    throw ApiException.of(
         400,
         "single_request_unsupported",
         "Every file is uploaded multipart here, so that it is registered: give @uppy/aws-s3 the"
-            + " option shouldUseMultipart: true",
-        null,
-        null,
-        null);
+            + " option shouldUseMultipart: true");
   }
 
   private void requireUploadKey(String organizationId, String uploadId, String key) {

@@ -1,6 +1,6 @@
 package dev.filesapi.uppy;
 
-import dev.filesapi.common.Problem;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.tenancy.Caller;
 import dev.filesapi.tenancy.UploadTokens;
 import dev.filesapi.uppy.UppyShapes.UploadToken;

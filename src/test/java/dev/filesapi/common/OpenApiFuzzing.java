@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.support.Api;
 import dev.filesapi.support.ConformingHttpClient;
 import dev.filesapi.support.FilesTestResource;

@@ -7,7 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.filesapi.common.DatabaseUnavailableException;
+import dev.filesapi.database.DatabaseUnavailableException;
 import dev.filesapi.file.FileListing;
 import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;

@@ -3,7 +3,7 @@ package dev.filesapi.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

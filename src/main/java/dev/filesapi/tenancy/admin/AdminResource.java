@@ -1,6 +1,6 @@
 package dev.filesapi.tenancy.admin;
 
-import dev.filesapi.common.Problem;
+import dev.filesapi.problem.Problem;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;

@@ -1,6 +1,6 @@
 package dev.filesapi.tenancy.admin;
 
-import dev.filesapi.common.ApiException;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.tenancy.ApiKeys;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -30,7 +30,7 @@ public class AdminTokenFilter {
       return;
     }
     if (tokenHash.isEmpty()) {
-      throw new ApiException(404, "not_found", "No such resource", null, null, null);
+      throw ApiException.of(404, "not_found", "No such resource");
     }
     String header = request.getHeaderString("Authorization");
     String presented =
@@ -38,12 +38,10 @@ public class AdminTokenFilter {
             ? header.substring("bearer ".length()).trim()
             : null;
     if (presented == null || !MessageDigest.isEqual(tokenHash.get(), hash(presented))) {
-      throw new ApiException(
+      throw ApiException.withHeaders(
           401,
           "unauthorized",
           "The admin API needs Authorization: Bearer <admin token>",
-          null,
-          null,
           Map.of("WWW-Authenticate", "Bearer"));
     }
   }

@@ -1,7 +1,7 @@
 package dev.filesapi.tenancy.admin;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.Ids;
+import dev.filesapi.database.Ids;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.tenancy.ApiKey;
 import dev.filesapi.tenancy.ApiKeys;
 import dev.filesapi.tenancy.Organization;

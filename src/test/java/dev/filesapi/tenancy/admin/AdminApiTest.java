@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.filesapi.common.Problem;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
 import dev.filesapi.tenancy.ApiKey;

@@ -6,7 +6,7 @@ import static dev.filesapi.tenancy.admin.AdminApiTest.createOrganization;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.filesapi.common.Problem;
+import dev.filesapi.problem.Problem;
 import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;
