@@ -22,7 +22,9 @@
 # benchmark classes (target/bench-classes, profile -Pbench). Never part of ./mvnw verify.
 # The service's JVM options are the JVM image's (Dockerfile.jvm); others: BENCH_SERVICE_JVM="-Xmx256m ..."
 set -euo pipefail
-cd "$(dirname "$0")/.."
+check_name=bench
+. "$(dirname "$0")/../checks/lib.sh"
+cd "$repo"
 
 mode=service
 main=dev.filesapi.bench.ServiceBench
@@ -45,16 +47,12 @@ done
 
 mvn=(./mvnw -B -q --no-transfer-progress)
 jar=target/quarkus-app/quarkus-run.jar
-stale() { # true when any file under src/main or the pom is newer than $1
-  [ ! -e "$1" ] || [ -n "$(find src/main src/embedded pom.xml -newer "$1" -type f -print -quit)" ]
-}
 if [ "$mode" != jmh ] && [ "$mode" != kit ] && stale "$jar"; then
-  echo "[bench] packaging the application"
+  say "packaging the application"
   "${mvn[@]}" -Pbench package -DskipTests
 fi
-if [ ! -e target/bench-classpath-jmh.txt ] || stale target/bench-classpath-jmh.txt || [ ! -e target/bench-classes/META-INF/BenchmarkList ] \
-    || [ -n "$(find src/bench -newer target/bench-classes/META-INF/BenchmarkList -type f -print -quit)" ]; then
-  echo "[bench] compiling the benchmarks"
+if stale target/bench-classpath-jmh.txt || stale target/bench-classes/META-INF/BenchmarkList src/bench; then
+  say "compiling the benchmarks"
   "${mvn[@]}" -Pbench process-classes
 fi
 cp="target/bench-classes:target/classes:$(cat target/bench-classpath.txt):$(cat target/bench-classpath-jmh.txt)"
@@ -94,7 +92,7 @@ if [ "$mode" = kit ]; then
   tr ':' '\n' < target/bench-classpath.txt | while read -r j || [ -n "$j" ]; do
     if [ -f "$j" ]; then cp "$j" target/aot-kit/lib/; fi
   done
-  echo "[bench] target/aot-kit: $(du -sh target/aot-kit | cut -f1)"
+  say "target/aot-kit: $(du -sh target/aot-kit | cut -f1)"
   exit 0
 fi
 
@@ -113,16 +111,15 @@ if [ "$mode" = startup ] || [ "$mode" = train ]; then
   cache="$PWD/target/quarkus-app/app.aot"
   if [ "${feature:-0}" -ge 25 ] && [ -z "${BENCH_SERVICE_JVM+set}" ]; then
     if [ "$mode" = train ] || [ ! -s "$cache" ] || [ -n "$(find target/quarkus-app -newer "$cache" -type f ! -name app.aot -print -quit)" ]; then
-      echo "[bench] AOT training run with $service_java"
+      say "AOT training run with $service_java"
       "${harness[@]}" "--train=$cache"
     fi
     [ "$mode" = train ] && exit 0
     harness+=("--service-jvm=-XX:AOTCache=$cache")
   elif [ "$mode" = train ]; then
-    echo "[bench] an AOT cache needs JDK 25 or later; $service_java is $feature" >&2
-    exit 1
+    give_up "an AOT cache needs JDK 25 or later; $service_java is $feature"
   else
-    echo "[bench] $service_java (Java $feature): no AOT cache"
+    say "$service_java (Java $feature): no AOT cache"
   fi
   exec "${harness[@]}" ${args[@]+"${args[@]}"}
 fi

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
- * The check of the JVM image (src/main/docker/check.sh, which builds it and passes the chart's
+ * The check of the JVM image (checks/container/run.sh, which builds it and passes the chart's
  * settings): runs the image as the Helm chart runs it against a PostgreSQL (Debian's binaries,
  * through runuser, on a free port) and an S3Proxy (in this JVM, on disk) on the host, drives the
  * API through it and prints {@code N passed, N failed} and the figures of BENCHMARKS.md, Container.
@@ -167,7 +167,7 @@ public final class ContainerCheck {
     System.out.println("Figures:");
     figures.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-58s %s%n", k, v));
     long took = System.currentTimeMillis() / 1000 - Long.parseLong(options.get("script-start"));
-    System.out.printf(Locale.ROOT, "  %-58s %d%n", "check.sh wall time (s)", took);
+    System.out.printf(Locale.ROOT, "  %-58s %d%n", "container check wall time (s)", took);
     System.out.println();
     if (!failed.isEmpty()) {
       System.out.println("Failed:");
@@ -634,7 +634,7 @@ public final class ContainerCheck {
     try (ServiceProcess service =
         ServiceProcess.launch(
             options.get("bare-java"),
-            Path.of("target/quarkus-app/quarkus-run.jar"),
+            Path.of(options.get("jar")),
             jvm,
             ServiceBench.withQuota(
                 ServiceProcess.externalSettings(

@@ -1,17 +1,17 @@
 package dev.filesapi.embedded;
 
-import io.quarkus.runtime.Quarkus;
+import dev.filesapi.database.DatabaseRequired;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * Entry point of builds with the embedded default (the Maven default; production builds use {@code
- * -Dproduction} and get Quarkus' own main): starts an embedded PostgreSQL and S3 store for whatever
- * is not configured, then the service.
+ * -Dproduction} and get {@link DatabaseRequired}): starts an embedded PostgreSQL and S3 store for
+ * whatever is not configured, then the service as production builds run it.
  */
 @QuarkusMain
 public class EmbeddedMain {
   public static void main(String... args) throws Exception {
     EmbeddedDefaults.startUnconfigured();
-    Quarkus.run(args);
+    DatabaseRequired.run(args);
   }
 }

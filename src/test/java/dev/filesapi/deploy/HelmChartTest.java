@@ -66,12 +66,12 @@ class HelmChartTest {
     assertThat(container.at("/startupProbe/httpGet/path").asText()).isNotEmpty();
     assertThat(container.at("/resources/requests/cpu").asText()).isEqualTo("250m");
     assertThat(container.at("/resources/requests/memory").asText()).isEqualTo("384Mi");
-    // The limit src/main/docker/check.sh runs the image with (BENCHMARKS.md, Container).
+    // The limit checks/container/run.sh runs the image with (BENCHMARKS.md, Container).
     assertThat(container.at("/resources/limits/memory").asText()).isEqualTo("384Mi");
 
     JsonNode security = container.at("/securityContext");
     assertThat(security.at("/runAsNonRoot").asBoolean()).isTrue();
-    // The images' user (Dockerfile.jvm and Dockerfile.native), as src/main/docker/check.sh runs
+    // The images' user (Dockerfile.jvm and Dockerfile.native), as checks/container/run.sh runs
     // them.
     assertThat(security.at("/runAsUser").asInt()).isEqualTo(185);
     assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(185);

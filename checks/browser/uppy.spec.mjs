@@ -10,7 +10,7 @@
 //
 //   node uppy.spec.mjs            (run.sh installs what is missing first)
 //
-// Environment: FILES_JAR (default ../target/quarkus-app/quarkus-run.jar), CHROMIUM (default
+// Environment: FILES_JAR (default ../../target/quarkus-app/quarkus-run.jar), CHROMIUM (default
 // /usr/bin/chromium), ARTIFACTS (default ./artifacts; screenshots), KEEP_TMP=1 keeps the
 // temporary folder.
 import { spawn } from 'node:child_process';
@@ -25,7 +25,7 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const jar = resolve(process.env.FILES_JAR ?? join(here, '..', 'target', 'quarkus-app', 'quarkus-run.jar'));
+const jar = resolve(process.env.FILES_JAR ?? join(here, '..', '..', 'target', 'quarkus-app', 'quarkus-run.jar'));
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const artifacts = resolve(process.env.ARTIFACTS ?? join(here, 'artifacts'));
 const KiB = 1024;

@@ -6,13 +6,13 @@
 # Prints "N passed, N failed" and the figures (BENCHMARKS.md, Container); exits non-zero on a
 # failure.
 #
-#   src/main/docker/check.sh                      build what is missing or stale, then every group
-#   src/main/docker/check.sh --groups=api,shutdown  only these groups (api, big, shutdown, memory,
+#   checks/container/run.sh                      build what is missing or stale, then every group
+#   checks/container/run.sh --groups=api,shutdown  only these groups (api, big, shutdown, memory,
 #                                                 cpu, streaming); default: all
-#   src/main/docker/check.sh --build-only         only the jar, the base image and the image
-#   src/main/docker/check.sh --memory=256m        run the image with this limit instead of the chart's
-#   src/main/docker/check.sh --load-seconds=60    the steady load's length (memory group)
-#   src/main/docker/check.sh --java-tool-options="-XX:MaxRAMPercentage=75.0 -Xss512k"
+#   checks/container/run.sh --build-only         only the jar, the base image and the image
+#   checks/container/run.sh --memory=256m        run the image with this limit instead of the chart's
+#   checks/container/run.sh --load-seconds=60    the steady load's length (memory group)
+#   checks/container/run.sh --java-tool-options="-XX:MaxRAMPercentage=75.0 -Xss512k"
 #                                                 JAVA_TOOL_OPTIONS instead of the chart's javaToolOptions
 #
 # Groups: api (lifecycle, simple and base64 uploads, listing, download, delete, a webhook
@@ -32,13 +32,16 @@
 # --variant=minbase) with a jlinked Temurin 25 runtime in /opt/java/openjdk, as in the official
 # image.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+check_name=container-check
+check_timestamps=true
+. "$(dirname "$0")/../lib.sh"
+cd "$repo"
 
 groups="api,big,shutdown,memory,cpu,streaming"
 build_only=false
 memory=""
 load_seconds=60
-java_tool_options=unset
+java_tool_options="unset"
 for arg in "$@"; do
   case "$arg" in
     --groups=*) groups="${arg#--groups=}" ;;
@@ -50,7 +53,6 @@ for arg in "$@"; do
   esac
 done
 
-say() { echo "[check] $(date -u +%H:%M:%S) $*"; }
 t_start=$(date +%s)
 
 # ---- the container engine ----
@@ -65,8 +67,7 @@ fi
 if [ "$engine" = podman ]; then
   if ! command -v podman >/dev/null 2>&1 || ! command -v runc >/dev/null 2>&1; then
     say "installing podman, runc and debootstrap"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc debootstrap >/dev/null
+    apt_install --with-recommends podman runc debootstrap
   fi
   # The sandboxes these checks run in refuse setrlimit, which the default ulimits need.
   if [ ! -e /etc/containers/containers.conf ]; then
@@ -79,19 +80,19 @@ else
   ENGINE=(docker)
 fi
 
-# ---- the production jar (Dockerfile.jvm copies target/quarkus-app) and the training kit ----
+# ---- the production jar (Dockerfile.jvm copies target/production/quarkus-app) and the kit ----
+# The production build has its own build directory, target/production (pom.xml: buildDirectory),
+# so the default build's target/quarkus-app (the embedded default) is never replaced; clean
+# empties only target/production.
 mvn=(./mvnw -B -q --no-transfer-progress)
-jar=target/quarkus-app/quarkus-run.jar
-stale() { # true when $1 is missing or any file under src/main or the pom is newer
-  [ ! -e "$1" ] || [ -n "$(find src/main src/embedded pom.xml -newer "$1" -type f ! -path 'src/main/docker/*' -print -quit)" ]
-}
-if stale "$jar" || ls target/quarkus-app/lib/main | grep -q -e '^org.gaul.s3proxy' -e '^io.zonky'; then
-  # clean: a build without -Dproduction leaves the embedded classes in target/classes.
-  say "packaging the production jar (./mvnw clean package -DskipTests -Dproduction)"
-  "${mvn[@]}" clean package -DskipTests -Dproduction
+production=target/production
+jar=$production/quarkus-app/quarkus-run.jar
+if stale "$jar" || compgen -G "$production/quarkus-app/lib/main/org.gaul.s3proxy*" >/dev/null \
+    || compgen -G "$production/quarkus-app/lib/main/io.zonky*" >/dev/null; then
+  say "packaging the production jar (./mvnw clean package -DskipTests -Dproduction -DbuildDirectory=$production)"
+  "${mvn[@]}" clean package -DskipTests -Dproduction "-DbuildDirectory=$repo/$production"
 fi
-if [ ! -e target/aot-kit/classes ] || [ -n "$(find src/bench src/embedded -newer target/aot-kit/classes -type f -print -quit)" ] \
-    || [ "$jar" -nt target/aot-kit/classes ]; then
+if stale target/aot-kit/classes src/bench src/embedded || [ "$jar" -nt target/aot-kit/classes ]; then
   say "compiling the benchmark harness and the training kit"
   "${mvn[@]}" -Pbench process-classes
   bench/run.sh --aot-kit
@@ -114,12 +115,12 @@ if [ -z "$base" ]; then
   fi
 fi
 if [ "$base" = "$base_local" ] && ! "${ENGINE[@]}" image inspect "$base" >/dev/null 2>&1; then
-  [ -x "$java25/bin/jlink" ] || { echo "no JDK 25 at $java25 (JAVA25_HOME) for the base image" >&2; exit 1; }
+  [ -x "$java25/bin/jlink" ] || give_up "no JDK 25 at $java25 (JAVA25_HOME) for the base image"
   t0=$(date +%s)
   # Debian 12, minbase: made once and kept as its own image, so a new runtime needs no download.
   debian=localhost/files-api-debian:bookworm-minbase
   if ! "${ENGINE[@]}" image inspect "$debian" >/dev/null 2>&1; then
-    command -v debootstrap >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
+    command -v debootstrap >/dev/null 2>&1 || apt_install --with-recommends debootstrap
     say "making $debian (debootstrap --variant=minbase bookworm; once)"
     rootfs=$(mktemp -d /tmp/files-api-rootfs.XXXXXX)
     mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -1)
@@ -164,8 +165,7 @@ fi
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$pg_bin" ]; then
   say "installing PostgreSQL (Debian)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  apt_install --with-recommends postgresql
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 fi
 # The chart's settings, as the check runs the image.
@@ -176,7 +176,7 @@ chart_java_tool_options=$(sed -n 's/^javaToolOptions: *"\(.*\)"$/\1/p' "$values"
 [ "$java_tool_options" = unset ] || chart_java_tool_options="$java_tool_options"
 chart_shutdown_delay=$(sed -n 's/^ *QUARKUS_SHUTDOWN_DELAY: *//p' "$values")
 chart_shutdown_timeout=$(sed -n 's/^ *QUARKUS_SHUTDOWN_TIMEOUT: *//p' "$values")
-# The bare jar (the CPU comparison of the memory group): the image's JDK and options on the host.
+# The bare jar (the CPU comparison of the memory group): the image's jar, JDK and options on the host.
 image_jvm=$(sed -n 's/^ARG JVM_OPTIONS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm)
 # Kubernetes quantities (384Mi) as the engines take them (384m).
 engine_quantity() { echo "$1" | sed -e 's/Mi$/m/' -e 's/Gi$/g/' -e 's/Ki$/k/'; }
@@ -189,4 +189,5 @@ exec java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp
   "--memory=$memory" "--chart-memory=$chart_memory" "--groups=$groups" \
   "--load-seconds=$load_seconds" "--pg-bin=$pg_bin" "--script-start=$t_start" \
   "--java-tool-options=$chart_java_tool_options" "--shutdown-delay=$chart_shutdown_delay" \
-  "--shutdown-timeout=$chart_shutdown_timeout" "--bare-java=$java25/bin/java" "--jvm-options=$image_jvm"
+  "--shutdown-timeout=$chart_shutdown_timeout" "--bare-java=$java25/bin/java" "--jvm-options=$image_jvm" \
+  "--jar=$jar"
