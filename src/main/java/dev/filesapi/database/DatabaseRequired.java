@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 public final class DatabaseRequired {
   static final String NO_DATABASE =
       "Files API: no database configured: set QUARKUS_DATASOURCE_JDBC_URL"
-          + " (quarkus.datasource.jdbc.url; see README.md, Production database)";
+          + " (quarkus.datasource.jdbc.url; see docs/deployment.md, Production database)";
 
   public static void main(String... args) {
     run(args);

@@ -4,8 +4,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
- * What events carry in {@code data}: the wire contract of the catalogue in the README. Built by the
- * packages that change the state; nothing here is a secret, a storage key or a presigned URL.
+ * What events carry in {@code data}: the wire contract of the catalogue in docs/events.md. Built by
+ * the packages that change the state; nothing here is a secret, a storage key or a presigned URL.
  */
 public final class EventData {
   private EventData() {}

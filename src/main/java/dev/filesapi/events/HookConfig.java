@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The operators' blocking hooks; every key is in the README's configuration table. */
+/** The operators' blocking hooks; every key is in docs/configuration.md. */
 @ConfigMapping(prefix = "files.hooks")
 public interface HookConfig {
   /** Asked before an upload is created; a 4xx answer refuses it (403 rejected_by_hook). */

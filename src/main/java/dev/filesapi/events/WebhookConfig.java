@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Webhook delivery settings; every key is in the README's configuration table. */
+/** Webhook delivery settings; every key is in docs/configuration.md. */
 @ConfigMapping(prefix = "files.webhooks")
 public interface WebhookConfig {
   /**

@@ -28,7 +28,7 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class StorageReadinessCheck implements HealthCheck {
 
-  /** The readiness check's own timing; each key is documented in README.md. */
+  /** The readiness check's own timing; each key is documented in docs/configuration.md. */
   @ConfigMapping(prefix = "files.storage.readiness")
   public interface ReadinessConfig {
     /** How long a check waits for the store before answering DOWN. */

@@ -6,10 +6,10 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * How long the service waits for the object store; each key is documented in README.md. Every store
- * call has a deadline, so a store that stops answering costs a request a few seconds (then {@code
- * 503 storage_unavailable}), never a hung thread. {@link StoreDeadlines} turns these into each
- * call's deadline.
+ * How long the service waits for the object store; each key is documented in docs/configuration.md.
+ * Every store call has a deadline, so a store that stops answering costs a request a few seconds
+ * (then {@code 503 storage_unavailable}), never a hung thread. {@link StoreDeadlines} turns these
+ * into each call's deadline.
  */
 @ConfigMapping(prefix = "files.storage.timeout")
 public interface StorageTimeouts {

@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** The janitor's schedule and patience; every key is in the README's configuration table. */
+/** The janitor's schedule and patience; every key is in docs/configuration.md. */
 @ConfigMapping(prefix = "files.janitor")
 public interface JanitorConfig {
   /**

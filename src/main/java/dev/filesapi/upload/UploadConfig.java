@@ -5,7 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** Upload settings; each is documented in README.md. */
+/** Upload settings; each is documented in docs/configuration.md. */
 @ConfigMapping(prefix = "files.upload")
 public interface UploadConfig {
   /** Preferred part size; grows in whole MiB when a file would need too many parts. */

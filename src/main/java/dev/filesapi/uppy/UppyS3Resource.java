@@ -403,8 +403,8 @@ public class UppyS3Resource {
   }
 
   /**
-   * Left out of the OpenAPI document: it has no successful answer (the README's Uppy section and
-   * the tag's description say why), and a document operation must have one.
+   * Left out of the OpenAPI document: it has no successful answer (docs/clients.md's Uppy section
+   * and the tag's description say why), and a document operation must have one.
    */
   @GET
   @Path("/params")

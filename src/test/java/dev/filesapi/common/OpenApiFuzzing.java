@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestInstance;
  * requests are generated from the operation's parameters and body schema, with values at and around
  * every boundary, wrong types, hostile strings and broken bodies, with and without a valid key, on
  * ids of the caller's and of another organization. Properties: never a 5xx; every 4xx is {@code
- * application/problem+json} with a code the README documents and an {@code errors} entry carrying
+ * application/problem+json} with a code docs/api.md documents and an {@code errors} entry carrying
  * it; no answer echoes a secret.
  *
  * <p>A fixed seed ({@code -Dfuzz.seed}) and a time budget: 10 seconds in {@link OpenApiFuzzTest}
@@ -125,7 +125,7 @@ abstract class OpenApiFuzzing {
               400),
           new Regression(
               "fuzzer, seed 20261201: an empty path segment answered 405 method_not_allowed,"
-                  + " a code the README did not document",
+                  + " a code docs/api.md did not document",
               "PUT",
               "/v1/admin/organizations//quotas",
               "application/json",
@@ -242,7 +242,7 @@ abstract class OpenApiFuzzing {
     assertThat(operations).hasSizeGreaterThan(15);
 
     Matcher codes =
-        DOCUMENTED_CODE.matcher(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8));
+        DOCUMENTED_CODE.matcher(Files.readString(Path.of("docs/api.md"), StandardCharsets.UTF_8));
     documentedCodes = new TreeSet<>();
     while (codes.find()) {
       documentedCodes.add(codes.group(2));
@@ -389,7 +389,7 @@ abstract class OpenApiFuzzing {
     }
     if (CODEC_REFUSALS.contains(status) && body.isEmpty()) {
       // The HTTP codec (Netty) refused it before any application code: a bare status is all
-      // that can be answered there (README, error table).
+      // that can be answered there (docs/api.md, error table).
       return;
     }
     assertThat(response.headers().firstValue("Content-Type").orElse(""))
@@ -397,7 +397,7 @@ abstract class OpenApiFuzzing {
         .startsWith(Problem.MEDIA_TYPE);
     JsonNode problem = JSON.readTree(body);
     String code = problem.path("code").asText();
-    assertThat(code).as(description + ": code documented in README").isIn(documentedCodes);
+    assertThat(code).as(description + ": code documented in docs/api.md").isIn(documentedCodes);
     assertThat(problem.path("status").asInt()).as(description).isEqualTo(status);
     JsonNode errors = problem.path("errors");
     assertThat(errors.isArray() && errors.size() > 0).as(description + ": errors").isTrue();

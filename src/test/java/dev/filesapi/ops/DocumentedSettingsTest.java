@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every {@code files.*} setting of the README's configuration table, set as a property, is accepted
- * at startup. A {@code @ConfigMapping} owns its whole prefix: a documented key its interface does
- * not declare (as {@code files.janitor.interval} once was) fails the start with SRCFG00050.
+ * Every {@code files.*} setting of the configuration table (docs/configuration.md), set as a
+ * property, is accepted at startup. A {@code @ConfigMapping} owns its whole prefix: a documented
+ * key its interface does not declare (as {@code files.janitor.interval} once was) fails the start
+ * with SRCFG00050.
  */
 @QuarkusTest
 @TestProfile(DocumentedSettingsTest.EveryDocumentedSetting.class)
@@ -33,6 +34,7 @@ class DocumentedSettingsTest {
   private static final Pattern ROW =
       Pattern.compile(
           "^\\| `(files\\.[a-z0-9.-]+)` \\| `[A-Z0-9_]+` \\| ([^|]*) \\|", Pattern.MULTILINE);
+  static final Path CONFIGURATION_PAGE = Path.of("docs/configuration.md");
   private static final Pattern LITERAL = Pattern.compile("^`([^`]+)`");
 
   /** Values for the documented keys whose default is not a literal (or not harmless here). */
@@ -53,16 +55,16 @@ class DocumentedSettingsTest {
               "files.webhooks.previous-secret-keys",
               "8LyV2N8Rw2Z2yAAHdDZxqgZxXOekhzuOI3s62UNehN0="));
 
-  /** The README's {@code files.*} keys, each with its literal default or its sample. */
+  /** The configuration page's {@code files.*} keys, each with its literal default or its sample. */
   static Map<String, String> documentedSettings() {
-    String readme;
+    String page;
     try {
-      readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+      page = Files.readString(CONFIGURATION_PAGE, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     Map<String, String> settings = new LinkedHashMap<>();
-    Matcher row = ROW.matcher(readme);
+    Matcher row = ROW.matcher(page);
     while (row.find()) {
       String key = row.group(1);
       Matcher literal = LITERAL.matcher(row.group(2).strip());
@@ -70,7 +72,10 @@ class DocumentedSettingsTest {
           SAMPLES.containsKey(key) ? SAMPLES.get(key) : literal.find() ? literal.group(1) : null;
       if (value == null) {
         throw new AssertionError(
-            "README documents " + key + " without a literal default: give this test a sample");
+            CONFIGURATION_PAGE
+                + " documents "
+                + key
+                + " without a literal default: give this test a sample");
       }
       settings.put(key, value);
     }

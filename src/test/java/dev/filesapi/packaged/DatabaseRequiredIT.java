@@ -31,7 +31,7 @@ class DatabaseRequiredIT {
         .as(log)
         .containsExactly(
             "Files API: no database configured: set QUARKUS_DATASOURCE_JDBC_URL"
-                + " (quarkus.datasource.jdbc.url; see README.md, Production database)");
+                + " (quarkus.datasource.jdbc.url; see docs/deployment.md, Production database)");
     assertThat(log).doesNotContain("Exception").doesNotContainPattern("\\sat [\\w.$]+\\(");
   }
 }

@@ -49,7 +49,7 @@ public final class OpenApiConformance implements Filter {
   /** The API's base path (quarkus.rest.path): everything the document describes is under it. */
   private static final String API_BASE = "/v1/";
 
-  /** What the HTTP codec answers, without a body, before any application code (README). */
+  /** What the HTTP codec answers, without a body, before any application code (docs/api.md). */
   private static final Set<Integer> CODEC_REFUSALS = Set.of(400, 414, 431);
 
   /** What a path or method the document does not describe may be answered (see {@link #find}). */
@@ -215,7 +215,8 @@ public final class OpenApiConformance implements Filter {
         && (contentType == null || contentType.isEmpty())) {
       // The HTTP codec (Netty) refuses a request line or headers it cannot take (too long: 414,
       // 431; a control character or a space in a header: 400) before any application code runs:
-      // a bare status is all it can answer, on any path (README, error table). Documenting it on
+      // a bare status is all it can answer, on any path (docs/api.md, error table). Documenting it
+      // on
       // every operation would say nothing about the operations.
       return Exempt.ANSWER;
     }
