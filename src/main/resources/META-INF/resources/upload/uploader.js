@@ -229,7 +229,7 @@ function putPart(url, body, signal, onProgress) {
         return done(
           reject,
           new UploadError(
-            'The store answered without a readable ETag header: the bucket\u2019s CORS rules must expose ETag (see the README)',
+            'The store answered without a readable ETag header: the bucket\u2019s CORS rules must expose ETag (see docs/clients.md, Bucket CORS for browser uploads)',
             { status: xhr.status },
           ),
         );
