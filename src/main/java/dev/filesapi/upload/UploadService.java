@@ -39,24 +39,27 @@ public class UploadService {
   private final UploadLifecycle lifecycle;
   private final PartDescriptors descriptors;
   private final StorageTimer timer;
+  private final UploadRows rows;
 
   UploadService(
       StorageBackend storage,
       UploadParts parts,
       UploadLifecycle lifecycle,
       PartDescriptors descriptors,
-      StorageTimer timer) {
+      StorageTimer timer,
+      UploadRows rows) {
     this.storage = storage;
     this.parts = parts;
     this.lifecycle = lifecycle;
     this.descriptors = descriptors;
     this.timer = timer;
+    this.rows = rows;
   }
 
   // ---- part URLs and checkpoints ----
 
   public PartUrlsResponse partUrls(String organizationId, String uploadId, List<Integer> numbers) {
-    Upload upload = QuarkusTransaction.requiringNew().call(() -> require(organizationId, uploadId));
+    Upload upload = rows.require(organizationId, uploadId);
     UploadChecks.requirePlanned(upload);
     requirePartNumbers("part_numbers", numbers, upload.numParts);
     requireInProgress(upload);
@@ -131,8 +134,8 @@ public class UploadService {
   }
 
   /** The organization's upload whose file will be {@code fileUid}, or 404. */
-  private static Upload requireWithFile(String organizationId, String uploadId, String fileUid) {
-    Upload upload = QuarkusTransaction.requiringNew().call(() -> require(organizationId, uploadId));
+  private Upload requireWithFile(String organizationId, String uploadId, String fileUid) {
+    Upload upload = rows.require(organizationId, uploadId);
     if (!upload.fileUid.equals(fileUid)) {
       throw ApiException.notFound("Upload", uploadId);
     }

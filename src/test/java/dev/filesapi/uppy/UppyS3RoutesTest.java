@@ -344,6 +344,27 @@ class UppyS3RoutesTest {
         List.of(as(stranger).queryParam("key", key), Api.api().queryParam("key", "fil_other"))) {
       spec.get("/v1/uppy/s3/multipart/{id}/1", uploadId).then().statusCode(404);
     }
+    // The stranger's answer is an unknown id's: nothing tells that the upload exists.
+    String unknown = "upl_" + "0".repeat(26);
+    JsonPath forStranger =
+        as(stranger)
+            .queryParam("key", key)
+            .get("/v1/uppy/s3/multipart/{id}/1", uploadId)
+            .then()
+            .statusCode(404)
+            .extract()
+            .jsonPath();
+    JsonPath forUnknown =
+        as(stranger)
+            .queryParam("key", key)
+            .get("/v1/uppy/s3/multipart/{id}/1", unknown)
+            .then()
+            .statusCode(404)
+            .extract()
+            .jsonPath();
+    assertThat(forStranger.getString("code")).isEqualTo("not_found");
+    assertThat(forStranger.getString("detail").replace(uploadId, "ID"))
+        .isEqualTo(forUnknown.getString("detail").replace(unknown, "ID"));
     as(stranger)
         .queryParam("key", key)
         .get("/v1/uppy/s3/multipart/{id}", uploadId)
