@@ -40,7 +40,14 @@ public final class CephRgwProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Path BIN = Path.of(System.getProperty("files.test.ceph-bin", "/usr/bin"));
   private static final List<String> BINARIES =
-      List.of("ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph", "ceph-authtool");
+      List.of(
+          "ceph-mon",
+          "ceph-osd",
+          "radosgw",
+          "radosgw-admin",
+          "ceph",
+          "ceph-authtool",
+          "monmaptool");
   private static final String INSTALL =
       "apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw";
 
@@ -87,7 +94,7 @@ public final class CephRgwProcess implements AutoCloseable {
       Files.copy(in, script);
     }
     int port = PostgresProcess.freePort();
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(
                 "setsid",
                 "bash",
@@ -99,8 +106,9 @@ public final class CephRgwProcess implements AutoCloseable {
                 SECRET_KEY)
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("cluster.log").toFile())
-            .start();
+            .redirectOutput(dir.resolve("cluster.log").toFile());
+    builder.environment().merge("PATH", BIN.toString(), (path, bin) -> bin + ":" + path);
+    Process process = builder.start();
     CephRgwProcess rgw = new CephRgwProcess(dir, port, process);
     Runtime.getRuntime().addShutdownHook(rgw.onExit);
     try {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * InternalError} to a complete, {@code NoSuchKey} to ListParts): no request answers a 5xx for it
  * and no upload stays {@code completing}.
  */
+@Tag("long") // ~45 s with the cluster's and the service's start; CI runs it with -Plong
 @QuarkusTest
 @WithTestResource(CephRgwResource.class)
 @EnabledIf(

@@ -17,12 +17,16 @@ import dev.filesapi.storage.TestDeadlines;
 import dev.filesapi.support.CephRgwProcess;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -32,6 +36,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -40,6 +45,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * RGW differs from AWS S3 the backend handles it, or the difference is pinned below with why it
  * does the service no harm.
  */
+@Tag("long") // ~25 s with the cluster's start; CI runs it with -Plong (README, Tests)
 @EnabledIf(
     value = "dev.filesapi.support.CephRgwProcess#runnable",
     disabledReason = "Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw)")
@@ -96,6 +102,70 @@ class CephRgwContractTest extends StorageBackendContractTest {
   @Override
   protected StorageBackend backendAt(String endpoint, StoreDeadlines deadlines) {
     return backendAt(endpoint, BUCKET, deadlines);
+  }
+
+  /**
+   * The bucket settings the README gives for RGW are accepted as sent by the AWS SDK: a CORS rule
+   * exposing {@code ETag} to browsers that PUT parts (a preflight and a part PUT from the origin
+   * answer with it), and a lifecycle rule aborting abandoned multipart uploads.
+   */
+  @Test
+  void theReadmesBucketSettingsApply() throws Exception {
+    String origin = "https://app.example";
+    try (S3Client s3 = rgw.client()) {
+      s3.putBucketCors(
+          b ->
+              b.bucket(BUCKET)
+                  .corsConfiguration(
+                      c ->
+                          c.corsRules(
+                              r ->
+                                  r.allowedOrigins(origin)
+                                      .allowedMethods("PUT", "GET")
+                                      .allowedHeaders("*")
+                                      .exposeHeaders("ETag")
+                                      .maxAgeSeconds(3600))));
+      s3.putBucketLifecycleConfiguration(
+          b ->
+              b.bucket(BUCKET)
+                  .lifecycleConfiguration(
+                      l ->
+                          l.rules(
+                              r ->
+                                  r.id("abort-abandoned-uploads")
+                                      .status(ExpirationStatus.ENABLED)
+                                      .filter(f -> f.prefix(""))
+                                      .abortIncompleteMultipartUpload(
+                                          a -> a.daysAfterInitiation(8)))));
+      assertThat(s3.getBucketLifecycleConfiguration(b -> b.bucket(BUCKET)).rules())
+          .extracting(rule -> rule.abortIncompleteMultipartUpload().daysAfterInitiation())
+          .containsExactly(8);
+    }
+    String key = newKey();
+    String uploadId = backend.begin(key, "application/octet-stream");
+    String url = backend.presignParts(key, uploadId, List.of(0), TTL).get(0).url();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<Void> preflight =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "PUT")
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains(origin);
+    HttpResponse<Void> part =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes(10, 1)))
+                .header("Origin", origin)
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertThat(part.statusCode()).isEqualTo(200);
+    assertThat(part.headers().firstValue("Access-Control-Expose-Headers"))
+        .hasValueSatisfying(exposed -> assertThat(exposed).containsIgnoringCase("ETag"));
+    backend.abort(key, uploadId);
   }
 
   // ---- Where RGW differs from AWS S3: handled by the backend ----
