@@ -35,7 +35,8 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * InternalError} to a complete, {@code NoSuchKey} to ListParts): no request answers a 5xx for it
  * and no upload stays {@code completing}.
  */
-@Tag("long") // ~45 s with the cluster's and the service's start; CI runs it with -Plong
+@Tag(
+    "long") // 10–45 s by the machine's load, with the cluster's and the service's start; CI: -Plong
 @QuarkusTest
 @WithTestResource(CephRgwResource.class)
 @EnabledIf(

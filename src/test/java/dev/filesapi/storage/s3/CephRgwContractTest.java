@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * RGW differs from AWS S3 the backend handles it, or the difference is pinned below with why it
  * does the service no harm.
  */
-@Tag("long") // ~25 s with the cluster's start; CI runs it with -Plong (README, Tests)
+@Tag("long") // 19–35 s by the machine's load, the cluster's start included; CI runs it with -Plong
 @EnabledIf(
     value = "dev.filesapi.support.CephRgwProcess#runnable",
     disabledReason = "Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw)")
