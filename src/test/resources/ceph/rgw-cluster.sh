@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A throwaway single-node Ceph cluster serving S3 (CephRgwProcess starts it with setsid; see
-# /work/shared notes or Ceph's src/vstart.sh): one monitor (msgr2 on 127.0.0.1), one OSD keeping its
+# A throwaway single-node Ceph cluster serving S3 (CephRgwProcess starts it with setsid; Ceph's
+# own src/vstart.sh is the reference for such a cluster): one monitor (msgr2 on 127.0.0.1), one OSD keeping its
 # data in RAM (memstore), pools of size 1, radosgw with the beast frontend, and an S3 user with the
 # given keys. No systemd, no mgr. Everything lives under DIR. Touches DIR/ready once the user
 # exists, then waits for the daemons (the launcher kills them; this shell reaps them).
