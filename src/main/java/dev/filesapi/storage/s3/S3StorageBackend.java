@@ -51,8 +51,10 @@ import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Any S3-compatible store (AWS S3, MinIO, S3Proxy). Objects live at the keys the service derives
- * from ids; the bucket is {@code files.storage.bucket}.
+ * Any S3-compatible store (AWS S3, MinIO, S3Proxy, Ceph RGW). Objects live at the keys the service
+ * derives from ids; the bucket is {@code files.storage.bucket}. Where a store answers otherwise
+ * than S3 (Ceph RGW: an aborted upload is NoSuchKey to ListParts and 500 InternalError to a
+ * complete), the answer is read here as the S3 one it stands for.
  *
  * <p>IAM permissions needed on the bucket: s3:PutObject, s3:GetObject, s3:DeleteObject,
  * s3:AbortMultipartUpload, s3:ListMultipartUploadParts, s3:ListBucket (for readiness).
@@ -194,30 +196,38 @@ public class S3StorageBackend implements StorageBackend {
 
   @Override
   public List<StoredPart> listParts(String key, String uploadId) {
-    return call(
-        "list parts",
-        () -> {
-          List<StoredPart> parts = new ArrayList<>();
-          Integer marker = null;
-          while (true) {
-            Integer current = marker;
-            ListPartsResponse page =
-                s3.listParts(
-                    b ->
-                        b.bucket(bucket)
-                            .key(key)
-                            .uploadId(uploadId)
-                            .partNumberMarker(current)
-                            .overrideConfiguration(control));
-            for (Part part : page.parts()) {
-              parts.add(new StoredPart(fromStore(part.partNumber()), part.eTag(), part.size()));
-            }
-            if (!Boolean.TRUE.equals(page.isTruncated())) {
-              return parts;
-            }
-            marker = page.nextPartNumberMarker();
-          }
-        });
+    try {
+      return call("list parts", () -> storedParts(key, uploadId));
+    } catch (StorageRejectedException e) {
+      // Ceph RGW answers ListParts of an aborted upload 404 NoSuchKey, not NoSuchUpload.
+      if (e.status() == 404 && "NoSuchKey".equals(e.errorCode())) {
+        throw new NoSuchUploadException("list parts of " + key);
+      }
+      throw e;
+    }
+  }
+
+  private List<StoredPart> storedParts(String key, String uploadId) {
+    List<StoredPart> parts = new ArrayList<>();
+    Integer marker = null;
+    while (true) {
+      Integer current = marker;
+      ListPartsResponse page =
+          s3.listParts(
+              b ->
+                  b.bucket(bucket)
+                      .key(key)
+                      .uploadId(uploadId)
+                      .partNumberMarker(current)
+                      .overrideConfiguration(control));
+      for (Part part : page.parts()) {
+        parts.add(new StoredPart(fromStore(part.partNumber()), part.eTag(), part.size()));
+      }
+      if (!Boolean.TRUE.equals(page.isTruncated())) {
+        return parts;
+      }
+      marker = page.nextPartNumberMarker();
+    }
   }
 
   @Override
@@ -258,9 +268,27 @@ public class S3StorageBackend implements StorageBackend {
       if ("InvalidPart".equals(code) || "EntityTooSmall".equals(code)) {
         throw new InvalidPartsException(rejectedParts(key, uploadId, parts));
       }
+      if (e.statusCode() == 500 && "InternalError".equals(code) && forgotten(key, uploadId)) {
+        // Ceph RGW answers a complete of an aborted or unknown upload 500 InternalError ("This
+        // multipart completion is already in progress"): the store's own error, were it taken as
+        // one, would be retried for ever. The service settles it by the object at the key.
+        throw new NoSuchUploadException("complete multipart upload of " + key);
+      }
       throw failure("complete multipart upload", e);
     } catch (SdkException e) {
       throw failure("complete multipart upload", e);
+    }
+  }
+
+  /** Whether the store no longer knows the upload; false when it does, or cannot say. */
+  private boolean forgotten(String key, String uploadId) {
+    try {
+      listParts(key, uploadId);
+      return false;
+    } catch (NoSuchUploadException e) {
+      return true;
+    } catch (StorageUnavailableException | StorageRejectedException e) {
+      return false;
     }
   }
 

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -52,7 +54,8 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
   }
 
   /**
-   * A backend as the service builds it: path-style, no aws-chunked bodies, the URL-connection HTTP
+   * A backend as the service builds it: path-style, no aws-chunked bodies, checksums only where an
+   * operation requires them ({@code quarkus.s3.checksum-validation=false}), the URL-connection HTTP
    * client with this read timeout (the service's {@code quarkus.s3.sync-client.socket-timeout}).
    */
   static StorageBackend backendAt(
@@ -74,6 +77,8 @@ class S3StorageBackendContractTest extends StorageBackendContractTest {
             .region(Region.US_EAST_1)
             .credentialsProvider(credentials)
             .serviceConfiguration(pathStyle)
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .httpClient(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout).build())
             .build();
     S3Presigner presigner =
