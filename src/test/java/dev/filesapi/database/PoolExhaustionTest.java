@@ -2,6 +2,7 @@ package dev.filesapi.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
 import dev.filesapi.tenancy.ApiKeys;
 import io.quarkus.test.common.WithTestResource;
@@ -60,12 +61,12 @@ class PoolExhaustionTest {
 
   @Test
   void fiftyRequestsOnTwoConnectionsAnswer503InBoundedTimeNeverHang() throws Exception {
-    ServiceCalls service = new ServiceCalls(base, FilesTestResource.API_KEY);
+    Api service = Api.at(base, FilesTestResource.API_KEY);
     // The organization's id, for the lock's name; the first initiate also warms the service up.
     service.initiate("warm-up-" + UUID.randomUUID(), 1000, false);
     String name = "exhausted-" + UUID.randomUUID();
     String body =
-        ServiceCalls.JSON.writeValueAsString(
+        Api.JSON.writeValueAsString(
             Map.of(
                 "filename",
                 name,
