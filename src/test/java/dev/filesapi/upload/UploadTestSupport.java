@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Shared assertions for the upload error tests: problem bodies and unchanged upload state. */
+/**
+ * Shared requests and assertions for the upload tests: initiate bodies, checkpoints, the upload as
+ * read back and unchanged upload state (problem bodies: {@link dev.filesapi.support.Problems}).
+ */
 final class UploadTestSupport {
   static final int MIB = 1024 * 1024;
   static final String KEY = FilesTestResource.API_KEY;
-  static final String PROBLEM_JSON = "application/problem+json";
 
   private UploadTestSupport() {}
 
