@@ -45,7 +45,7 @@ class FileDeleteTest {
   @Test
   void deletingTwiceIsNotFound() {
     String name = uniqueName("twice-deleted");
-    Api.simpleUpload(KEY, name, bytes("x"), "text/plain");
+    Api.uploadFile(KEY, name, bytes("x"), "text/plain");
     Api.delete(KEY, name).then().statusCode(200);
 
     Problems.notFound(Api.delete(KEY, name));
@@ -54,10 +54,10 @@ class FileDeleteTest {
   @Test
   void aDeletedNameCanBeUploadedAgain() {
     String name = uniqueName("reborn");
-    Api.simpleUpload(KEY, name, bytes("first life"), "text/plain");
+    Api.uploadFile(KEY, name, bytes("first life"), "text/plain");
     Api.delete(KEY, name).then().statusCode(200);
 
-    JsonPath again = Api.simpleUpload(KEY, name, bytes("second life"), "text/plain");
+    JsonPath again = Api.uploadFile(KEY, name, bytes("second life"), "text/plain");
 
     Api.metadata(KEY, name)
         .then()
@@ -77,7 +77,7 @@ class FileDeleteTest {
   @Test
   void theDownloadRedirectNamesTheFile() {
     String name = "dir/ünï " + UUID.randomUUID() + ".txt";
-    Api.simpleUpload(KEY, uniqueName("unrelated"), bytes("x"), "text/plain");
+    Api.uploadFile(KEY, uniqueName("unrelated"), bytes("x"), "text/plain");
     Api.uploadInParts(KEY, name, bytes("named"), "text/plain");
 
     Response redirect = Api.downloadResponse(KEY, name);

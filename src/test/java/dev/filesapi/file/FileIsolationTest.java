@@ -27,7 +27,7 @@ class FileIsolationTest {
     String keyB = Tenants.newOrganizationKey("isolation-" + UUID.randomUUID());
     String name = uniqueName("private");
     byte[] content = bytes("organization A's secret");
-    JsonPath stored = Api.simpleUpload(KEY_A, name, content, "text/plain");
+    JsonPath stored = Api.uploadFile(KEY_A, name, content, "text/plain");
     String objectKey = FileFixtures.storageKey(KEY_A, stored.getString("file_uid"));
 
     Problems.notFound(Api.metadata(keyB, name));
@@ -47,7 +47,7 @@ class FileIsolationTest {
     String keyB = Tenants.newOrganizationKey("isolation-" + UUID.randomUUID());
     String type = "application/x-test-" + UUID.randomUUID();
     String name = uniqueName("listed");
-    Api.simpleUpload(KEY_A, name, bytes("in A"), type);
+    Api.uploadFile(KEY_A, name, bytes("in A"), type);
 
     List<Map<String, Object>> listedForB =
         Api.plain(keyB)
@@ -80,10 +80,10 @@ class FileIsolationTest {
   void theSameNameInTwoOrganizationsIsTwoFiles() {
     String keyB = Tenants.newOrganizationKey("isolation-" + UUID.randomUUID());
     String name = uniqueName("shared-name");
-    JsonPath inA = Api.simpleUpload(KEY_A, name, bytes("A's bytes"), "text/plain");
+    JsonPath inA = Api.uploadFile(KEY_A, name, bytes("A's bytes"), "text/plain");
     String objectA = FileFixtures.storageKey(KEY_A, inA.getString("file_uid"));
 
-    JsonPath inB = Api.simpleUpload(keyB, name, bytes("B's other bytes"), "text/plain");
+    JsonPath inB = Api.uploadFile(keyB, name, bytes("B's other bytes"), "text/plain");
 
     assertThat(inB.getString("file_uid")).isNotEqualTo(inA.getString("file_uid"));
     assertThat(FileFixtures.objectExists(objectA)).as("B's upload must not replace A's").isTrue();

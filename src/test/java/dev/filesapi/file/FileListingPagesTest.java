@@ -115,8 +115,8 @@ class FileListingPagesTest {
     String type = "application/x-pages-" + UUID.randomUUID();
     for (int i = 0; i < 5; i++) {
       String name = "typed-" + i + ".txt";
-      Api.simpleUpload(key, name, bytes("t"), type);
-      Api.simpleUpload(key, "other-" + i + ".txt", bytes("o"), "text/plain");
+      Api.uploadFile(key, name, bytes("t"), type);
+      Api.uploadFile(key, "other-" + i + ".txt", bytes("o"), "text/plain");
       typed.add(name);
     }
 
@@ -210,8 +210,8 @@ class FileListingPagesTest {
   void everyShardIsItsSliceOfTheWholeListCountedFromEitherEnd() {
     upload("slice", 8);
     Api.delete(key, "slice-3.txt").then().statusCode(200);
-    Api.simpleUpload(key, "slice-0.txt", bytes("replaced"), "text/plain");
-    Api.simpleUpload(key, "other.csv", bytes("typed"), "text/csv");
+    Api.uploadFile(key, "slice-0.txt", bytes("replaced"), "text/plain");
+    Api.uploadFile(key, "other.csv", bytes("typed"), "text/csv");
     List<Object> whole = plain(key).get("/v1/files/metadata").jsonPath().getList("file_id");
     assertThat(whole).hasSize(8);
 
@@ -248,7 +248,7 @@ class FileListingPagesTest {
     upload("moving", 3);
     long before = Api.metadata(key, "moving-0.txt").jsonPath().getLong("file_index");
 
-    Api.simpleUpload(key, "moving-0.txt", bytes("again"), "text/plain");
+    Api.uploadFile(key, "moving-0.txt", bytes("again"), "text/plain");
 
     long after = Api.metadata(key, "moving-0.txt").jsonPath().getLong("file_index");
     assertThat(after).isGreaterThan(before);
@@ -311,7 +311,7 @@ class FileListingPagesTest {
     upload("mine", 3);
     String otherKey = Tenants.newOrganizationKey("pages-other-" + UUID.randomUUID());
     for (int i = 0; i < 3; i++) {
-      Api.simpleUpload(otherKey, "theirs-" + i + ".txt", bytes("x"), "text/plain");
+      Api.uploadFile(otherKey, "theirs-" + i + ".txt", bytes("x"), "text/plain");
     }
     Response theirs = plain(otherKey).get("/v1/files/metadata?max_items_per_shard=1");
 
@@ -341,7 +341,7 @@ class FileListingPagesTest {
 
   private String upload1(String stem) {
     String name = stem + ".txt";
-    Api.simpleUpload(key, name, bytes(stem), "text/plain");
+    Api.uploadFile(key, name, bytes(stem), "text/plain");
     return name;
   }
 }

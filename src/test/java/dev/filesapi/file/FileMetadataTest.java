@@ -36,7 +36,7 @@ class FileMetadataTest {
     String type = uniqueType();
     String name = uniqueName("fields");
     Instant before = Instant.now();
-    JsonPath stored = Api.simpleUpload(KEY, name, bytes("twelve bytes"), type);
+    JsonPath stored = Api.uploadFile(KEY, name, bytes("twelve bytes"), type);
 
     List<Map<String, Object>> records = list(Map.of("file_type", type));
 
@@ -64,9 +64,9 @@ class FileMetadataTest {
     String other = uniqueType();
     String first = uniqueName("typed-a");
     String second = uniqueName("typed-b");
-    Api.simpleUpload(KEY, first, bytes("a"), type);
-    Api.simpleUpload(KEY, uniqueName("other"), bytes("b"), other);
-    Api.simpleUpload(KEY, second, bytes("c"), type);
+    Api.uploadFile(KEY, first, bytes("a"), type);
+    Api.uploadFile(KEY, uniqueName("other"), bytes("b"), other);
+    Api.uploadFile(KEY, second, bytes("c"), type);
 
     assertThat(list(Map.of("file_type", type)))
         .extracting(r -> r.get("file_id"))
@@ -80,7 +80,7 @@ class FileMetadataTest {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       String name = uniqueName("shard-" + i);
-      Api.simpleUpload(KEY, name, bytes("shard " + i), type);
+      Api.uploadFile(KEY, name, bytes("shard " + i), type);
       names.add(name);
     }
 
@@ -111,7 +111,7 @@ class FileMetadataTest {
 
   @Test
   void oneShardOfTheWholeListIsInFileIndexOrder() {
-    Api.simpleUpload(KEY, uniqueName("unfiltered"), bytes("x"), "text/plain");
+    Api.uploadFile(KEY, uniqueName("unfiltered"), bytes("x"), "text/plain");
 
     List<Map<String, Object>> first =
         plain(KEY)
@@ -190,7 +190,7 @@ class FileMetadataTest {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String name = uniqueName("indexed-" + i);
-      Api.simpleUpload(KEY, name, bytes("x"), type);
+      Api.uploadFile(KEY, name, bytes("x"), type);
       names.add(name);
     }
 
@@ -220,10 +220,10 @@ class FileMetadataTest {
     String first = uniqueName("info-a");
     String second = uniqueName("info-b");
 
-    Api.simpleUpload(KEY, first, new byte[1000], "application/octet-stream");
-    Api.simpleUpload(KEY, second, new byte[234], "application/octet-stream");
+    Api.uploadFile(KEY, first, new byte[1000], "application/octet-stream");
+    Api.uploadFile(KEY, second, new byte[234], "application/octet-stream");
     JsonPath afterTwo = Api.info(KEY);
-    Api.simpleUpload(KEY, first, new byte[10], "application/octet-stream");
+    Api.uploadFile(KEY, first, new byte[10], "application/octet-stream");
     JsonPath afterReplace = Api.info(KEY);
 
     assertThat(afterTwo.getLong("num_files")).isEqualTo(before.getLong("num_files") + 2);
@@ -239,7 +239,7 @@ class FileMetadataTest {
 
   @Test
   void lastUpdatedIsAJsonNumberOfSeconds() {
-    Api.simpleUpload(KEY, uniqueName("float"), bytes("x"), "text/plain");
+    Api.uploadFile(KEY, uniqueName("float"), bytes("x"), "text/plain");
 
     Object lastUpdated = Api.info(KEY).get("last_updated");
 

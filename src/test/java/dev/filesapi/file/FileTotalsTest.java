@@ -92,7 +92,7 @@ class FileTotalsTest {
   void statementsThatChangeManyFilesAtOnceAreCountedToo() throws Exception {
     String key = Tenants.newOrganizationKey("totals-bulk-" + UUID.randomUUID());
     String organization = Tenants.organizationOf(key);
-    Api.simpleUpload(key, "before-the-bulk.txt", new byte[7], "text/plain");
+    Api.uploadFile(key, "before-the-bulk.txt", new byte[7], "text/plain");
 
     execute(
         """
@@ -133,7 +133,7 @@ class FileTotalsTest {
   @Test
   void aDeletionCountsAsAnUpdate() throws Exception {
     String key = Tenants.newOrganizationKey("totals-delete-" + UUID.randomUUID());
-    Api.simpleUpload(key, "short-lived.txt", new byte[3], "text/plain");
+    Api.uploadFile(key, "short-lived.txt", new byte[3], "text/plain");
     double registered = Api.info(key).getDouble("last_updated");
     Thread.sleep(20);
 

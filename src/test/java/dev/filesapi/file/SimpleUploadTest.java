@@ -33,7 +33,7 @@ class SimpleUploadTest {
     new Random(7).nextBytes(content);
     String name = uniqueName("simple");
 
-    JsonPath stored = Api.simpleUpload(KEY, name, content, "application/octet-stream");
+    JsonPath stored = Api.uploadFile(KEY, name, content, "application/octet-stream");
 
     assertThat(Api.download(KEY, name).body()).isEqualTo(content);
     JsonPath record = Api.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
@@ -49,7 +49,7 @@ class SimpleUploadTest {
   void keepsThePartsContentType() {
     String name = uniqueName("typed");
 
-    Api.simpleUpload(KEY, name, bytes("hello"), "text/plain");
+    Api.uploadFile(KEY, name, bytes("hello"), "text/plain");
 
     Api.metadata(KEY, name)
         .then()
@@ -102,12 +102,12 @@ class SimpleUploadTest {
   @Test
   void theNewerInstanceOfANameWins() {
     String name = uniqueName("twice");
-    JsonPath older = Api.simpleUpload(KEY, name, bytes("the old content"), "text/plain");
+    JsonPath older = Api.uploadFile(KEY, name, bytes("the old content"), "text/plain");
     String olderKey = FileFixtures.storageKey(KEY, older.getString("file_uid"));
     assertThat(FileFixtures.objectExists(olderKey)).isTrue();
 
     byte[] newer = bytes("the new, longer content");
-    JsonPath replacement = Api.simpleUpload(KEY, name, newer, "text/plain");
+    JsonPath replacement = Api.uploadFile(KEY, name, newer, "text/plain");
 
     assertThat(replacement.getString("file_uid")).isNotEqualTo(older.getString("file_uid"));
     JsonPath record = Api.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
@@ -124,7 +124,7 @@ class SimpleUploadTest {
   @Test
   void aFileCompletedInPartsReplacesAnEarlierOne() {
     String name = uniqueName("then-in-parts");
-    JsonPath older = Api.simpleUpload(KEY, name, bytes("small and simple"), "text/plain");
+    JsonPath older = Api.uploadFile(KEY, name, bytes("small and simple"), "text/plain");
     String olderKey = FileFixtures.storageKey(KEY, older.getString("file_uid"));
     byte[] content = new byte[6 * 1024 * 1024 + 11];
     new Random(11).nextBytes(content);
@@ -147,7 +147,7 @@ class SimpleUploadTest {
     String olderKey = FileFixtures.storageKey(KEY, older.getString("file_uid"));
     assertThat(FileFixtures.objectExists(olderKey)).isTrue();
 
-    JsonPath newer = Api.simpleUpload(KEY, name, bytes("simple"), "text/plain");
+    JsonPath newer = Api.uploadFile(KEY, name, bytes("simple"), "text/plain");
 
     Api.metadata(KEY, name)
         .then()
@@ -167,7 +167,7 @@ class SimpleUploadTest {
         byte[] content = bytes("racer " + i);
         uploads.add(
             pool.submit(
-                () -> Api.simpleUpload(KEY, name, content, "text/plain").getString("file_uid")));
+                () -> Api.uploadFile(KEY, name, content, "text/plain").getString("file_uid")));
       }
       List<String> fileUids = new ArrayList<>();
       for (Future<String> upload : uploads) {

@@ -301,8 +301,8 @@ public final class Api {
     return found;
   }
 
-  /** POST /v1/files with one file part; asserts 200 and returns the body. */
-  public static JsonPath simpleUpload(
+  /** The simple upload (POST /v1/files with one file part); asserts 200 and returns the body. */
+  public static JsonPath uploadFile(
       String apiKey, String filename, byte[] content, String fileType) {
     JsonPath body =
         plain(apiKey)
