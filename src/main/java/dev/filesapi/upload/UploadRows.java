@@ -1,7 +1,7 @@
 package dev.filesapi.upload;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.DatabaseOutage;
+import dev.filesapi.database.DatabaseOutage;
+import dev.filesapi.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -4,8 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.restassured.config.EncoderConfig.encoderConfig;
 import static io.restassured.config.RedirectConfig.redirectConfig;
 
-import dev.filesapi.support.ConformingHttpClient;
-import io.restassured.RestAssured;
+import dev.filesapi.support.Api;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -78,9 +77,8 @@ public final class SourceClient {
   /** _RETRYABLE_STATUS_CODES of the part PUTs. */
   private static final Set<Integer> RETRYABLE_PUT = Set.of(408, 429, 500, 502, 503, 504);
 
-  private static final HttpClient HTTP =
-      ConformingHttpClient.wrap(
-          HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build());
+  /** The tests' client: HTTP/1.1 as requests speaks it, redirects not followed on its own. */
+  private static final HttpClient HTTP = Api.http();
 
   /** What the requests library adds to every request it sends. */
   private static final Map<String, String> REQUESTS_HEADERS =
@@ -561,6 +559,6 @@ public final class SourceClient {
   }
 
   private static String baseUri() {
-    return RestAssured.baseURI + ":" + RestAssured.port;
+    return Api.local().base().toString();
   }
 }

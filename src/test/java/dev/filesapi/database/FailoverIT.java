@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filesapi.embedded.EmbeddedStore;
+import dev.filesapi.support.Api;
 import dev.filesapi.support.PackagedApp;
 import dev.filesapi.support.PostgresProcess;
 import java.net.URI;
@@ -81,7 +82,7 @@ class FailoverIT {
         options.add("-Dquarkus.log.console.json.enabled=false");
         try (PackagedApp app = PackagedApp.start("failover-", options)) {
           URI base = app.awaitReady(Duration.ofSeconds(120));
-          ServiceCalls service = new ServiceCalls(base, API_KEY);
+          Api service = Api.at(base, API_KEY);
           runFailover(app, service, primary, standby);
         }
       }
@@ -89,7 +90,7 @@ class FailoverIT {
   }
 
   private void runFailover(
-      PackagedApp app, ServiceCalls service, PostgresProcess primary, PostgresProcess standby)
+      PackagedApp app, Api service, PostgresProcess primary, PostgresProcess standby)
       throws Exception {
     ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
@@ -107,7 +108,7 @@ class FailoverIT {
                           name, "text/plain", name.getBytes(StandardCharsets.UTF_8), REQUEST_BOUND);
                   String code = null;
                   if (response.statusCode() != 200) {
-                    code = ServiceCalls.JSON.readTree(response.body()).path("code").asText();
+                    code = Api.JSON.readTree(response.body()).path("code").asText();
                   }
                   answers.add(
                       new Answer(

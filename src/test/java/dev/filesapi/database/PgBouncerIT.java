@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.filesapi.embedded.EmbeddedStore;
 import dev.filesapi.events.WebhookReceiver;
+import dev.filesapi.support.Api;
 import dev.filesapi.support.PackagedApp;
 import dev.filesapi.support.PgBouncerProcess;
 import dev.filesapi.support.PostgresProcess;
@@ -55,7 +56,7 @@ class PgBouncerIT {
   private static EmbeddedStore store;
   private static WebhookReceiver receiver;
   private static final List<PackagedApp> replicas = new ArrayList<>();
-  private static final List<ServiceCalls> calls = new ArrayList<>();
+  private static final List<Api> calls = new ArrayList<>();
   private static final List<String> baseOptions = new ArrayList<>();
 
   private static List<String> withKeys(String secretKey, String... more) {
@@ -101,7 +102,7 @@ class PgBouncerIT {
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\n--- pgbouncer ---\n" + bouncer.log(), e);
       }
-      calls.add(new ServiceCalls(base, API_KEY));
+      calls.add(Api.at(base, API_KEY));
     }
   }
 
@@ -156,8 +157,8 @@ class PgBouncerIT {
     byte[] content = new byte[1024 * 1024 + 17];
     new Random(26).nextBytes(content);
     String name = "pooled-" + UUID.randomUUID() + ".bin";
-    ServiceCalls first = calls.get(0);
-    ServiceCalls second = calls.get(1);
+    Api first = calls.get(0);
+    Api second = calls.get(1);
     // Far more than pgjdbc's default prepareThreshold (5) executions of each statement.
     for (int round = 0; round < 10; round++) {
       JsonNode initiated = first.initiate(name, content.length, true);
@@ -167,7 +168,7 @@ class PgBouncerIT {
         second.expect(200, "GET", "/v1/files/uploads/" + uploadId, null);
         continue;
       }
-      String token = ServiceCalls.put(initiated.get("parts").get(0).get("url").asText(), content);
+      String token = Api.put(initiated.get("parts").get(0).get("url").asText(), content);
       second.expect(
           200,
           "POST",
@@ -178,15 +179,16 @@ class PgBouncerIT {
     assertThat(metadata.get("num_bytes").asLong()).isEqualTo(content.length);
     HttpResponse<String> download = second.send("GET", "/v1/files/download/" + name, null);
     assertThat(download.statusCode()).isEqualTo(302);
-    assertThat(ServiceCalls.fetch(download.headers().firstValue("Location").orElseThrow()))
-        .isEqualTo(content);
+    HttpResponse<byte[]> fetched = Api.get(download.headers().firstValue("Location").orElseThrow());
+    assertThat(fetched.statusCode()).as("presigned GET").isEqualTo(200);
+    assertThat(fetched.body()).isEqualTo(content);
   }
 
   @Test
   void concurrentResumingInitiatesOfOneNameShareOneUpload() throws Exception {
     String name = "raced-" + UUID.randomUUID();
     String body =
-        ServiceCalls.JSON.writeValueAsString(
+        Api.JSON.writeValueAsString(
             Map.of(
                 "filename",
                 name,
@@ -201,7 +203,7 @@ class PgBouncerIT {
     try {
       List<Future<HttpResponse<String>>> answers = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        ServiceCalls replica = calls.get(i % 2);
+        Api replica = calls.get(i % 2);
         Callable<HttpResponse<String>> call =
             () -> {
               start.await();
@@ -214,7 +216,7 @@ class PgBouncerIT {
       for (Future<HttpResponse<String>> answer : answers) {
         HttpResponse<String> response = answer.get();
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        uploadIds.add(ServiceCalls.JSON.readTree(response.body()).get("upload_id").asText());
+        uploadIds.add(Api.JSON.readTree(response.body()).get("upload_id").asText());
       }
       assertThat(uploadIds).hasSize(1);
     } finally {
@@ -231,12 +233,12 @@ class PgBouncerIT {
       List<Future<Integer>> uploads = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         String name = "listed-" + i + "-" + UUID.randomUUID() + ".txt";
-        ServiceCalls replica = calls.get(i % 2);
+        Api replica = calls.get(i % 2);
         uploads.add(
             pool.submit(
                 () ->
                     replica
-                        .simpleUploadTyped(name, type, name.getBytes(StandardCharsets.UTF_8))
+                        .simpleUpload(name, type, name.getBytes(StandardCharsets.UTF_8))
                         .statusCode()));
       }
       for (Future<Integer> upload : uploads) {
@@ -245,7 +247,7 @@ class PgBouncerIT {
     } finally {
       pool.shutdownNow();
     }
-    for (ServiceCalls replica : calls) {
+    for (Api replica : calls) {
       JsonNode all =
           replica.expect(
               200,
@@ -265,7 +267,7 @@ class PgBouncerIT {
   void aSecretSealedWithThePreviousKeyIsResealedAtStartAndDelivered() throws Exception {
     JsonNode created;
     try (PackagedApp oldKey = PackagedApp.start("pgbouncer-old-key-", withKeys(PREVIOUS_KEY))) {
-      ServiceCalls old = new ServiceCalls(oldKey.awaitReady(Duration.ofSeconds(120)), API_KEY);
+      Api old = Api.at(oldKey.awaitReady(Duration.ofSeconds(120)), API_KEY);
       created = old.expect(201, "POST", "/v1/webhooks", Map.of("url", receiver.url()));
     }
     receiver.secret(created.get("secret").asText());
@@ -285,9 +287,7 @@ class PgBouncerIT {
 
     String name = "hooked-" + UUID.randomUUID() + ".txt";
     HttpResponse<String> upload =
-        calls
-            .get(1)
-            .simpleUploadTyped(name, "text/plain", "hello".getBytes(StandardCharsets.UTF_8));
+        calls.get(1).simpleUpload(name, "text/plain", "hello".getBytes(StandardCharsets.UTF_8));
     assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
     List<WebhookReceiver.Received> got =
         receiver.await(

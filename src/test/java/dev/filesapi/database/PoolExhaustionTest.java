@@ -2,12 +2,13 @@ package dev.filesapi.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.Api;
+import dev.filesapi.support.DeploymentVariant;
 import dev.filesapi.support.FilesTestResource;
 import dev.filesapi.tenancy.ApiKeys;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -36,36 +37,23 @@ import org.junit.jupiter.api.Test;
  * of waiting, and once the lock is released the two finish with 200.
  */
 @QuarkusTest
-@TestProfile(PoolExhaustionTest.PoolOfTwo.class)
+@TestProfile(DeploymentVariant.class) // its pool of two connections
 @WithTestResource(FilesTestResource.class)
 class PoolExhaustionTest {
-  private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(2);
-
   /** Generous: the machine is shared; the point is "bounded", not "fast". */
   private static final Duration SLACK = Duration.ofSeconds(10);
-
-  public static class PoolOfTwo implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of(
-          "quarkus.datasource.jdbc.max-size",
-          "2",
-          "quarkus.datasource.jdbc.acquisition-timeout",
-          ACQUISITION_TIMEOUT.toSeconds() + "S");
-    }
-  }
 
   @TestHTTPResource("/")
   URI base;
 
   @Test
   void fiftyRequestsOnTwoConnectionsAnswer503InBoundedTimeNeverHang() throws Exception {
-    ServiceCalls service = new ServiceCalls(base, FilesTestResource.API_KEY);
+    Api service = Api.at(base, FilesTestResource.API_KEY);
     // The organization's id, for the lock's name; the first initiate also warms the service up.
     service.initiate("warm-up-" + UUID.randomUUID(), 1000, false);
     String name = "exhausted-" + UUID.randomUUID();
     String body =
-        ServiceCalls.JSON.writeValueAsString(
+        Api.JSON.writeValueAsString(
             Map.of(
                 "filename",
                 name,
@@ -100,7 +88,7 @@ class PoolExhaustionTest {
       }
       start.countDown();
 
-      Duration bound = ACQUISITION_TIMEOUT.plus(SLACK);
+      Duration bound = DeploymentVariant.ACQUISITION_TIMEOUT.plus(SLACK);
       List<Timed> refused = new ArrayList<>();
       List<Future<Timed>> waiting = new ArrayList<>();
       long deadline = System.nanoTime() + bound.multipliedBy(2).toNanos();

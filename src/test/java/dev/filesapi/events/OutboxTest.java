@@ -62,19 +62,16 @@ class OutboxTest {
   }
 
   @Test
-  void eachLifecycleStepWritesItsEvent() {
+  void eachLifecycleStepWritesItsEvent() throws Exception {
     String key = Tenants.newOrganizationKey("outbox-lifecycle");
     String organizationId = Tenants.organizationOf(key);
 
     String uploadId = uploadWhole(key, "report.pdf");
     // The same name again through the simple upload: completed, and the first instance replaced.
     assertThat(
-            Api.postForm(
-                    io.restassured.RestAssured.port,
-                    key,
-                    "report.pdf",
-                    "application/pdf",
-                    "second".getBytes(StandardCharsets.UTF_8))
+            Api.local(key)
+                .simpleUpload(
+                    "report.pdf", "application/pdf", "second".getBytes(StandardCharsets.UTF_8))
                 .statusCode())
         .isEqualTo(200);
     as(key).delete("/v1/files/delete/{id}", "report.pdf").then().statusCode(200);

@@ -12,7 +12,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -98,7 +97,7 @@ class WebhookDeliveryTest {
   }
 
   @Test
-  void everyEventTypeArrivesSignedOnce() {
+  void everyEventTypeArrivesSignedOnce() throws Exception {
     String key = Tenants.newOrganizationKey("deliveries-every-type");
     String organizationId = Tenants.organizationOf(key);
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
@@ -114,12 +113,8 @@ class WebhookDeliveryTest {
           .then()
           .statusCode(200);
       assertThat(
-              Api.postForm(
-                      RestAssured.port,
-                      key,
-                      "a.bin",
-                      "text/plain",
-                      "again".getBytes(StandardCharsets.UTF_8))
+              Api.local(key)
+                  .simpleUpload("a.bin", "text/plain", "again".getBytes(StandardCharsets.UTF_8))
                   .statusCode())
           .isEqualTo(200);
       as(key).delete("/v1/files/delete/{id}", "a.bin").then().statusCode(200);

@@ -1,10 +1,12 @@
 package dev.filesapi.file;
 
-import static dev.filesapi.file.FileClient.bytes;
-import static dev.filesapi.file.FileClient.uniqueName;
+import static dev.filesapi.file.FileFixtures.bytes;
+import static dev.filesapi.file.FileFixtures.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.Problems;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -21,21 +23,21 @@ class FileDeleteTest {
   @Test
   void deletesTheRecordAndTheObject() {
     String name = "deleted/ünï " + UUID.randomUUID() + ".txt";
-    JsonPath stored = FileClient.uploadInParts(KEY, name, bytes("to be deleted"), "text/plain");
-    String key = FileClient.storageKey(KEY, stored.getString("file_uid"));
-    assertThat(FileClient.objectExists(key)).isTrue();
-    JsonPath before = FileClient.info(KEY);
+    JsonPath stored = Api.uploadInParts(KEY, name, bytes("to be deleted"), "text/plain");
+    String key = FileFixtures.storageKey(KEY, stored.getString("file_uid"));
+    assertThat(FileFixtures.objectExists(key)).isTrue();
+    JsonPath before = Api.info(KEY);
 
-    Response deleted = FileClient.delete(KEY, name);
+    Response deleted = Api.delete(KEY, name);
 
     assertThat(deleted.statusCode()).as(deleted.asString()).isEqualTo(200);
     assertThat(deleted.jsonPath().getString("file_id")).isEqualTo(name);
     assertThat(deleted.jsonPath().getBoolean("is_valid")).isTrue();
     assertThat(deleted.jsonPath().getBoolean("deleted")).isTrue();
-    FileClient.assertNotFound(FileClient.metadata(KEY, name));
-    FileClient.assertNotFound(FileClient.downloadResponse(KEY, name));
-    assertThat(FileClient.objectExists(key)).isFalse();
-    JsonPath after = FileClient.info(KEY);
+    Problems.notFound(Api.metadata(KEY, name));
+    Problems.notFound(Api.downloadResponse(KEY, name));
+    assertThat(FileFixtures.objectExists(key)).isFalse();
+    JsonPath after = Api.info(KEY);
     assertThat(after.getLong("num_files")).isEqualTo(before.getLong("num_files") - 1);
     assertThat(after.getLong("num_bytes")).isEqualTo(before.getLong("num_bytes") - 13);
   }
@@ -43,42 +45,42 @@ class FileDeleteTest {
   @Test
   void deletingTwiceIsNotFound() {
     String name = uniqueName("twice-deleted");
-    FileClient.upload(KEY, name, bytes("x"), "text/plain");
-    FileClient.delete(KEY, name).then().statusCode(200);
+    Api.uploadFile(KEY, name, bytes("x"), "text/plain");
+    Api.delete(KEY, name).then().statusCode(200);
 
-    FileClient.assertNotFound(FileClient.delete(KEY, name));
+    Problems.notFound(Api.delete(KEY, name));
   }
 
   @Test
   void aDeletedNameCanBeUploadedAgain() {
     String name = uniqueName("reborn");
-    FileClient.upload(KEY, name, bytes("first life"), "text/plain");
-    FileClient.delete(KEY, name).then().statusCode(200);
+    Api.uploadFile(KEY, name, bytes("first life"), "text/plain");
+    Api.delete(KEY, name).then().statusCode(200);
 
-    JsonPath again = FileClient.upload(KEY, name, bytes("second life"), "text/plain");
+    JsonPath again = Api.uploadFile(KEY, name, bytes("second life"), "text/plain");
 
-    FileClient.metadata(KEY, name)
+    Api.metadata(KEY, name)
         .then()
         .statusCode(200)
         .body("file_uid", org.hamcrest.Matchers.equalTo(again.getString("file_uid")));
-    assertThat(FileClient.download(KEY, name).body()).isEqualTo(bytes("second life"));
+    assertThat(Api.download(KEY, name).body()).isEqualTo(bytes("second life"));
   }
 
   @Test
   void unknownNamesAreNotFound() {
     String name = "never-uploaded-" + UUID.randomUUID();
 
-    FileClient.assertNotFound(FileClient.delete(KEY, name));
-    FileClient.assertNotFound(FileClient.downloadResponse(KEY, name));
+    Problems.notFound(Api.delete(KEY, name));
+    Problems.notFound(Api.downloadResponse(KEY, name));
   }
 
   @Test
   void theDownloadRedirectNamesTheFile() {
     String name = "dir/ünï " + UUID.randomUUID() + ".txt";
-    FileClient.upload(KEY, uniqueName("unrelated"), bytes("x"), "text/plain");
-    FileClient.uploadInParts(KEY, name, bytes("named"), "text/plain");
+    Api.uploadFile(KEY, uniqueName("unrelated"), bytes("x"), "text/plain");
+    Api.uploadInParts(KEY, name, bytes("named"), "text/plain");
 
-    Response redirect = FileClient.downloadResponse(KEY, name);
+    Response redirect = Api.downloadResponse(KEY, name);
 
     assertThat(redirect.statusCode()).isEqualTo(302);
     assertThat(redirect.getHeader("Cache-Control")).isEqualTo("no-store");

@@ -1,9 +1,11 @@
 package dev.filesapi.file;
 
-import static dev.filesapi.file.FileClient.as;
+import static dev.filesapi.support.Api.plain;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.Problems;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -22,26 +24,26 @@ class FileErrorsTest {
   @ValueSource(strings = {"metadata", "download"})
   void aNameWithANulIsNotFound(String endpoint) {
     Response response =
-        as(KEY)
+        plain(KEY)
             .urlEncodingEnabled(false)
             .redirects()
             .follow(false)
             .get("/v1/files/" + endpoint + "/a%00b");
 
-    FileClient.assertNotFound(response);
+    Problems.notFound(response);
   }
 
   @Test
   void deletingANameWithANulIsNotFound() {
-    FileClient.assertNotFound(as(KEY).urlEncodingEnabled(false).delete("/v1/files/delete/a%00b"));
+    Problems.notFound(plain(KEY).urlEncodingEnabled(false).delete("/v1/files/delete/a%00b"));
   }
 
   @Test
   void aFileTypeFilterWithANulIsInvalid() {
     Response response =
-        as(KEY).urlEncodingEnabled(false).get("/v1/files/metadata?file_type=text/plain%00");
+        plain(KEY).urlEncodingEnabled(false).get("/v1/files/metadata?file_type=text/plain%00");
 
-    FileClient.assertValidationFailed(response, "file_type");
+    Problems.validationOf(response, "file_type");
   }
 
   @Test
@@ -51,17 +53,20 @@ class FileErrorsTest {
             .getBytes(StandardCharsets.UTF_8);
 
     Response response =
-        as(KEY).contentType("multipart/form-data; boundary=zz").body(truncated).post("/v1/files");
+        plain(KEY)
+            .contentType("multipart/form-data; boundary=zz")
+            .body(truncated)
+            .post("/v1/files");
 
     assertThat(response.statusCode()).as(response.asString()).isEqualTo(400);
     assertThat(response.jsonPath().getString("code")).isEqualTo("malformed_body");
-    FileClient.assertNotFound(FileClient.metadata(KEY, "cut.txt"));
+    Problems.notFound(Api.metadata(KEY, "cut.txt"));
   }
 
   @Test
   void aFormWithoutBoundariesIsABadRequest() {
     Response response =
-        as(KEY)
+        plain(KEY)
             .contentType("multipart/form-data; boundary=zz")
             .body("garbage".getBytes(StandardCharsets.UTF_8))
             .post("/v1/files");
@@ -72,17 +77,17 @@ class FileErrorsTest {
 
   @Test
   void aFilenameWithControlCharactersIsInvalid() {
-    FileClient.assertValidationFailed(
-        FileClient.uploadRawForm(KEY, "a\u0001b.txt", new byte[1]), "filename");
+    Problems.validationOf(
+        Api.simpleUploadRawForm(KEY, "a\u0001b.txt", "text/plain", new byte[1]), "filename");
   }
 
   @Test
   void aPartWithAnInvalidContentTypeIsInvalid() {
     Response response =
-        as(KEY)
+        plain(KEY)
             .multiPart("file", "typed-" + System.nanoTime(), new byte[1], "text")
             .post("/v1/files");
 
-    FileClient.assertValidationFailed(response, "content_type");
+    Problems.validationOf(response, "content_type");
   }
 }

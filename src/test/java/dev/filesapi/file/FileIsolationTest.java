@@ -1,10 +1,12 @@
 package dev.filesapi.file;
 
-import static dev.filesapi.file.FileClient.bytes;
-import static dev.filesapi.file.FileClient.uniqueName;
+import static dev.filesapi.file.FileFixtures.bytes;
+import static dev.filesapi.file.FileFixtures.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.Problems;
 import dev.filesapi.support.Tenants;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,19 +27,19 @@ class FileIsolationTest {
     String keyB = Tenants.newOrganizationKey("isolation-" + UUID.randomUUID());
     String name = uniqueName("private");
     byte[] content = bytes("organization A's secret");
-    JsonPath stored = FileClient.upload(KEY_A, name, content, "text/plain");
-    String objectKey = FileClient.storageKey(KEY_A, stored.getString("file_uid"));
+    JsonPath stored = Api.uploadFile(KEY_A, name, content, "text/plain");
+    String objectKey = FileFixtures.storageKey(KEY_A, stored.getString("file_uid"));
 
-    FileClient.assertNotFound(FileClient.metadata(keyB, name));
-    FileClient.assertNotFound(FileClient.downloadResponse(keyB, name));
-    FileClient.assertNotFound(FileClient.delete(keyB, name));
+    Problems.notFound(Api.metadata(keyB, name));
+    Problems.notFound(Api.downloadResponse(keyB, name));
+    Problems.notFound(Api.delete(keyB, name));
 
-    FileClient.metadata(KEY_A, name)
+    Api.metadata(KEY_A, name)
         .then()
         .statusCode(200)
         .body("file_uid", org.hamcrest.Matchers.equalTo(stored.getString("file_uid")));
-    assertThat(FileClient.download(KEY_A, name).body()).isEqualTo(content);
-    assertThat(FileClient.objectExists(objectKey)).isTrue();
+    assertThat(Api.download(KEY_A, name).body()).isEqualTo(content);
+    assertThat(FileFixtures.objectExists(objectKey)).isTrue();
   }
 
   @Test
@@ -45,10 +47,10 @@ class FileIsolationTest {
     String keyB = Tenants.newOrganizationKey("isolation-" + UUID.randomUUID());
     String type = "application/x-test-" + UUID.randomUUID();
     String name = uniqueName("listed");
-    FileClient.upload(KEY_A, name, bytes("in A"), type);
+    Api.uploadFile(KEY_A, name, bytes("in A"), type);
 
     List<Map<String, Object>> listedForB =
-        FileClient.as(keyB)
+        Api.plain(keyB)
             .get("/v1/files/metadata")
             .then()
             .statusCode(200)
@@ -56,7 +58,7 @@ class FileIsolationTest {
             .jsonPath()
             .getList("$");
     List<Map<String, Object>> typedForB =
-        FileClient.as(keyB)
+        Api.plain(keyB)
             .queryParam("file_type", type)
             .get("/v1/files/metadata")
             .then()
@@ -64,33 +66,33 @@ class FileIsolationTest {
             .extract()
             .jsonPath()
             .getList("$");
-    JsonPath infoB = FileClient.info(keyB);
+    JsonPath infoB = Api.info(keyB);
 
     assertThat(listedForB).isEmpty();
     assertThat(typedForB).isEmpty();
     assertThat(infoB.getLong("num_files")).isZero();
     assertThat(infoB.getLong("num_bytes")).isZero();
     assertThat(infoB.getDouble("last_updated")).isZero();
-    assertThat(FileClient.info(KEY_A).getLong("num_files")).isPositive();
+    assertThat(Api.info(KEY_A).getLong("num_files")).isPositive();
   }
 
   @Test
   void theSameNameInTwoOrganizationsIsTwoFiles() {
     String keyB = Tenants.newOrganizationKey("isolation-" + UUID.randomUUID());
     String name = uniqueName("shared-name");
-    JsonPath inA = FileClient.upload(KEY_A, name, bytes("A's bytes"), "text/plain");
-    String objectA = FileClient.storageKey(KEY_A, inA.getString("file_uid"));
+    JsonPath inA = Api.uploadFile(KEY_A, name, bytes("A's bytes"), "text/plain");
+    String objectA = FileFixtures.storageKey(KEY_A, inA.getString("file_uid"));
 
-    JsonPath inB = FileClient.upload(keyB, name, bytes("B's other bytes"), "text/plain");
+    JsonPath inB = Api.uploadFile(keyB, name, bytes("B's other bytes"), "text/plain");
 
     assertThat(inB.getString("file_uid")).isNotEqualTo(inA.getString("file_uid"));
-    assertThat(FileClient.objectExists(objectA)).as("B's upload must not replace A's").isTrue();
-    assertThat(FileClient.download(KEY_A, name).body()).isEqualTo(bytes("A's bytes"));
-    assertThat(FileClient.download(keyB, name).body()).isEqualTo(bytes("B's other bytes"));
-    assertThat(FileClient.info(keyB).getLong("num_files")).isEqualTo(1);
+    assertThat(FileFixtures.objectExists(objectA)).as("B's upload must not replace A's").isTrue();
+    assertThat(Api.download(KEY_A, name).body()).isEqualTo(bytes("A's bytes"));
+    assertThat(Api.download(keyB, name).body()).isEqualTo(bytes("B's other bytes"));
+    assertThat(Api.info(keyB).getLong("num_files")).isEqualTo(1);
 
-    FileClient.delete(keyB, name).then().statusCode(200);
-    FileClient.metadata(KEY_A, name).then().statusCode(200);
-    assertThat(FileClient.objectExists(objectA)).isTrue();
+    Api.delete(keyB, name).then().statusCode(200);
+    Api.metadata(KEY_A, name).then().statusCode(200);
+    assertThat(FileFixtures.objectExists(objectA)).isTrue();
   }
 }

@@ -1,10 +1,12 @@
 package dev.filesapi.file;
 
-import static dev.filesapi.file.FileClient.as;
-import static dev.filesapi.file.FileClient.bytes;
+import static dev.filesapi.file.FileFixtures.bytes;
+import static dev.filesapi.support.Api.plain;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.Problems;
 import dev.filesapi.support.Tenants;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,7 +67,7 @@ class FileListingPagesTest {
             });
 
     List<Map<String, Object>> seen = new ArrayList<>();
-    Response page = as(key).get("/v1/files/metadata?max_items_per_shard=4&shard_index=0");
+    Response page = plain(key).get("/v1/files/metadata?max_items_per_shard=4&shard_index=0");
     int pages = 0;
     while (true) {
       assertThat(page.statusCode()).as(page.asString()).isEqualTo(200);
@@ -75,7 +77,7 @@ class FileListingPagesTest {
       if (pages == 2) {
         // Deleting a file not listed yet, and one listed already, moves nothing.
         for (String name : List.of(existing.get(15), existing.get(1))) {
-          FileClient.delete(key, name).then().statusCode(200);
+          Api.delete(key, name).then().statusCode(200);
           deleted.add(name);
         }
       }
@@ -83,7 +85,7 @@ class FileListingPagesTest {
       if (link == null) {
         break;
       }
-      page = as(key).urlEncodingEnabled(false).get(next(link));
+      page = plain(key).urlEncodingEnabled(false).get(next(link));
     }
     paging.set(false);
     adding.get();
@@ -113,13 +115,13 @@ class FileListingPagesTest {
     String type = "application/x-pages-" + UUID.randomUUID();
     for (int i = 0; i < 5; i++) {
       String name = "typed-" + i + ".txt";
-      FileClient.upload(key, name, bytes("t"), type);
-      FileClient.upload(key, "other-" + i + ".txt", bytes("o"), "text/plain");
+      Api.uploadFile(key, name, bytes("t"), type);
+      Api.uploadFile(key, "other-" + i + ".txt", bytes("o"), "text/plain");
       typed.add(name);
     }
 
     Response first =
-        as(key)
+        plain(key)
             .queryParam("file_type", type)
             .queryParam("max_items_per_shard", 2)
             .get("/v1/files/metadata");
@@ -136,7 +138,7 @@ class FileListingPagesTest {
     List<String> names = new ArrayList<>(first.jsonPath().getList("file_id"));
     Response page = first;
     while (page.getHeader("Link") != null) {
-      page = as(key).urlEncodingEnabled(false).get(next(page.getHeader("Link")));
+      page = plain(key).urlEncodingEnabled(false).get(next(page.getHeader("Link")));
       assertThat(page.statusCode()).isEqualTo(200);
       names.addAll(page.jsonPath().getList("file_id"));
     }
@@ -148,12 +150,12 @@ class FileListingPagesTest {
   void aShardThatEndsAtTheLastFileHasNoLink() {
     upload("exact", 4);
 
-    Response full = as(key).get("/v1/files/metadata?max_items_per_shard=4&shard_index=0");
+    Response full = plain(key).get("/v1/files/metadata?max_items_per_shard=4&shard_index=0");
     assertThat(full.jsonPath().getList("$")).hasSize(4);
     assertThat(full.getHeader("Link")).isNull();
 
-    Response cursorPage = as(key).get("/v1/files/metadata?max_items_per_shard=2&shard_index=0");
-    Response last = as(key).urlEncodingEnabled(false).get(next(cursorPage.getHeader("Link")));
+    Response cursorPage = plain(key).get("/v1/files/metadata?max_items_per_shard=2&shard_index=0");
+    Response last = plain(key).urlEncodingEnabled(false).get(next(cursorPage.getHeader("Link")));
     assertThat(last.jsonPath().getList("$")).hasSize(2);
     assertThat(last.getHeader("Link")).isNull();
   }
@@ -167,12 +169,12 @@ class FileListingPagesTest {
             "shard_index=1&max_items_per_shard=3",
             "shard_index=3&max_items_per_shard=1",
             "shard_index=2147483647&max_items_per_shard=1000")) {
-      Response response = as(key).get("/v1/files/metadata?" + query);
+      Response response = plain(key).get("/v1/files/metadata?" + query);
       assertThat(response.statusCode()).as(query).isEqualTo(200);
       assertThat(response.asString()).as(query).isEqualTo("[]");
       assertThat(response.getHeader("Link")).as(query).isNull();
     }
-    Response lastOne = as(key).get("/v1/files/metadata?shard_index=2&max_items_per_shard=1");
+    Response lastOne = plain(key).get("/v1/files/metadata?shard_index=2&max_items_per_shard=1");
     assertThat(lastOne.jsonPath().getList("file_id")).containsExactly("end-2.txt");
   }
 
@@ -180,16 +182,16 @@ class FileListingPagesTest {
   void fileIndexIsTheSameInTheListingInPagesAndInTheSingleRecord() {
     upload("same", 5);
 
-    List<Map<String, Object>> whole = as(key).get("/v1/files/metadata").jsonPath().getList("$");
+    List<Map<String, Object>> whole = plain(key).get("/v1/files/metadata").jsonPath().getList("$");
     List<Map<String, Object>> paged = new ArrayList<>();
-    Response page = as(key).get("/v1/files/metadata?max_items_per_shard=2&shard_index=0");
+    Response page = plain(key).get("/v1/files/metadata?max_items_per_shard=2&shard_index=0");
     paged.addAll(page.jsonPath().getList("$"));
     while (page.getHeader("Link") != null) {
-      page = as(key).urlEncodingEnabled(false).get(next(page.getHeader("Link")));
+      page = plain(key).urlEncodingEnabled(false).get(next(page.getHeader("Link")));
       paged.addAll(page.jsonPath().getList("$"));
     }
     List<Map<String, Object>> shard1 =
-        as(key)
+        plain(key)
             .get("/v1/files/metadata?max_items_per_shard=2&shard_index=1")
             .jsonPath()
             .getList("$");
@@ -198,7 +200,7 @@ class FileListingPagesTest {
     assertThat(shard1).isEqualTo(whole.subList(2, 4));
     for (Map<String, Object> record : whole) {
       Object single =
-          FileClient.metadata(key, (String) record.get("file_id")).jsonPath().get("file_index");
+          Api.metadata(key, (String) record.get("file_id")).jsonPath().get("file_index");
       assertThat(((Number) single).longValue())
           .isEqualTo(((Number) record.get("file_index")).longValue());
     }
@@ -207,10 +209,10 @@ class FileListingPagesTest {
   @Test
   void everyShardIsItsSliceOfTheWholeListCountedFromEitherEnd() {
     upload("slice", 8);
-    FileClient.delete(key, "slice-3.txt").then().statusCode(200);
-    FileClient.upload(key, "slice-0.txt", bytes("replaced"), "text/plain");
-    FileClient.upload(key, "other.csv", bytes("typed"), "text/csv");
-    List<Object> whole = as(key).get("/v1/files/metadata").jsonPath().getList("file_id");
+    Api.delete(key, "slice-3.txt").then().statusCode(200);
+    Api.uploadFile(key, "slice-0.txt", bytes("replaced"), "text/plain");
+    Api.uploadFile(key, "other.csv", bytes("typed"), "text/csv");
+    List<Object> whole = plain(key).get("/v1/files/metadata").jsonPath().getList("file_id");
     assertThat(whole).hasSize(8);
 
     for (int size = 1; size <= 4; size++) {
@@ -219,7 +221,7 @@ class FileListingPagesTest {
             whole.subList(
                 Math.min(shard * size, whole.size()), Math.min((shard + 1) * size, whole.size()));
         List<Object> got =
-            as(key)
+            plain(key)
                 .get("/v1/files/metadata?shard_index=" + shard + "&max_items_per_shard=" + size)
                 .jsonPath()
                 .getList("file_id");
@@ -229,7 +231,7 @@ class FileListingPagesTest {
     List<Object> plain = whole.stream().filter(name -> !"other.csv".equals(name)).toList();
     for (int shard = 0; shard <= plain.size(); shard++) {
       List<Object> got =
-          as(key)
+          plain(key)
               .queryParam("file_type", "text/plain")
               .get("/v1/files/metadata?max_items_per_shard=1&shard_index=" + shard)
               .jsonPath()
@@ -244,13 +246,13 @@ class FileListingPagesTest {
   @Test
   void aReplacedFileMovesToTheEndWithANewIndex() {
     upload("moving", 3);
-    long before = FileClient.metadata(key, "moving-0.txt").jsonPath().getLong("file_index");
+    long before = Api.metadata(key, "moving-0.txt").jsonPath().getLong("file_index");
 
-    FileClient.upload(key, "moving-0.txt", bytes("again"), "text/plain");
+    Api.uploadFile(key, "moving-0.txt", bytes("again"), "text/plain");
 
-    long after = FileClient.metadata(key, "moving-0.txt").jsonPath().getLong("file_index");
+    long after = Api.metadata(key, "moving-0.txt").jsonPath().getLong("file_index");
     assertThat(after).isGreaterThan(before);
-    assertThat(as(key).get("/v1/files/metadata").jsonPath().getList("file_id"))
+    assertThat(plain(key).get("/v1/files/metadata").jsonPath().getList("file_id"))
         .containsExactly("moving-1.txt", "moving-2.txt", "moving-0.txt");
   }
 
@@ -267,7 +269,7 @@ class FileListingPagesTest {
       })
   void aCursorThisServiceDidNotIssueIsInvalidCursor(String cursor) {
     Response response =
-        as(key).urlEncodingEnabled(false).get("/v1/files/metadata?cursor=" + cursor);
+        plain(key).urlEncodingEnabled(false).get("/v1/files/metadata?cursor=" + cursor);
 
     assertThat(response.statusCode()).as(response.asString()).isEqualTo(400);
     assertThat(response.contentType()).startsWith("application/problem+json");
@@ -281,26 +283,26 @@ class FileListingPagesTest {
         Base64.getUrlEncoder()
             .withoutPadding()
             .encodeToString("1700000000000000:upl_x".getBytes(StandardCharsets.UTF_8));
-    assertThat(as(key).get("/v1/files/metadata?cursor=" + uploadCursor).statusCode())
+    assertThat(plain(key).get("/v1/files/metadata?cursor=" + uploadCursor).statusCode())
         .isEqualTo(400);
   }
 
   @Test
   void aCursorGoesWithAPageSizeAndWithoutAShardIndex() {
     upload("params", 3);
-    Response first = as(key).get("/v1/files/metadata?max_items_per_shard=1");
+    Response first = plain(key).get("/v1/files/metadata?max_items_per_shard=1");
     String cursor = next(first.getHeader("Link")).replaceAll(".*cursor=([^&]+).*", "$1");
 
-    FileClient.assertValidationFailed(
-        as(key).get("/v1/files/metadata?cursor=" + cursor + "&shard_index=0"), "shard_index");
-    FileClient.assertValidationFailed(
-        as(key).get("/v1/files/metadata?cursor=" + cursor + "&max_items_per_shard=-1"),
+    Problems.validationOf(
+        plain(key).get("/v1/files/metadata?cursor=" + cursor + "&shard_index=0"), "shard_index");
+    Problems.validationOf(
+        plain(key).get("/v1/files/metadata?cursor=" + cursor + "&max_items_per_shard=-1"),
         "max_items_per_shard");
-    FileClient.assertValidationFailed(
-        as(key).get("/v1/files/metadata?cursor=" + cursor + "&max_items_per_shard=1001"),
+    Problems.validationOf(
+        plain(key).get("/v1/files/metadata?cursor=" + cursor + "&max_items_per_shard=1001"),
         "max_items_per_shard");
     // Without max_items_per_shard a cursor page has up to 1,000 records.
-    assertThat(as(key).get("/v1/files/metadata?cursor=" + cursor).jsonPath().getList("file_id"))
+    assertThat(plain(key).get("/v1/files/metadata?cursor=" + cursor).jsonPath().getList("file_id"))
         .containsExactly("params-1.txt", "params-2.txt");
   }
 
@@ -309,11 +311,11 @@ class FileListingPagesTest {
     upload("mine", 3);
     String otherKey = Tenants.newOrganizationKey("pages-other-" + UUID.randomUUID());
     for (int i = 0; i < 3; i++) {
-      FileClient.upload(otherKey, "theirs-" + i + ".txt", bytes("x"), "text/plain");
+      Api.uploadFile(otherKey, "theirs-" + i + ".txt", bytes("x"), "text/plain");
     }
-    Response theirs = as(otherKey).get("/v1/files/metadata?max_items_per_shard=1");
+    Response theirs = plain(otherKey).get("/v1/files/metadata?max_items_per_shard=1");
 
-    Response mine = as(key).urlEncodingEnabled(false).get(next(theirs.getHeader("Link")));
+    Response mine = plain(key).urlEncodingEnabled(false).get(next(theirs.getHeader("Link")));
 
     assertThat(mine.statusCode()).isEqualTo(200);
     assertThat(mine.jsonPath().<String>getList("file_id")).allMatch(n -> !n.startsWith("theirs"));
@@ -339,7 +341,7 @@ class FileListingPagesTest {
 
   private String upload1(String stem) {
     String name = stem + ".txt";
-    FileClient.upload(key, name, bytes(stem), "text/plain");
+    Api.uploadFile(key, name, bytes(stem), "text/plain");
     return name;
   }
 }

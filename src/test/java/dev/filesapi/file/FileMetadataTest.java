@@ -1,12 +1,14 @@
 package dev.filesapi.file;
 
-import static dev.filesapi.file.FileClient.as;
-import static dev.filesapi.file.FileClient.bytes;
-import static dev.filesapi.file.FileClient.uniqueName;
+import static dev.filesapi.file.FileFixtures.bytes;
+import static dev.filesapi.file.FileFixtures.uniqueName;
+import static dev.filesapi.support.Api.plain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.Problems;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -34,7 +36,7 @@ class FileMetadataTest {
     String type = uniqueType();
     String name = uniqueName("fields");
     Instant before = Instant.now();
-    JsonPath stored = FileClient.upload(KEY, name, bytes("twelve bytes"), type);
+    JsonPath stored = Api.uploadFile(KEY, name, bytes("twelve bytes"), type);
 
     List<Map<String, Object>> records = list(Map.of("file_type", type));
 
@@ -62,9 +64,9 @@ class FileMetadataTest {
     String other = uniqueType();
     String first = uniqueName("typed-a");
     String second = uniqueName("typed-b");
-    FileClient.upload(KEY, first, bytes("a"), type);
-    FileClient.upload(KEY, uniqueName("other"), bytes("b"), other);
-    FileClient.upload(KEY, second, bytes("c"), type);
+    Api.uploadFile(KEY, first, bytes("a"), type);
+    Api.uploadFile(KEY, uniqueName("other"), bytes("b"), other);
+    Api.uploadFile(KEY, second, bytes("c"), type);
 
     assertThat(list(Map.of("file_type", type)))
         .extracting(r -> r.get("file_id"))
@@ -78,7 +80,7 @@ class FileMetadataTest {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       String name = uniqueName("shard-" + i);
-      FileClient.upload(KEY, name, bytes("shard " + i), type);
+      Api.uploadFile(KEY, name, bytes("shard " + i), type);
       names.add(name);
     }
 
@@ -109,10 +111,10 @@ class FileMetadataTest {
 
   @Test
   void oneShardOfTheWholeListIsInFileIndexOrder() {
-    FileClient.upload(KEY, uniqueName("unfiltered"), bytes("x"), "text/plain");
+    Api.uploadFile(KEY, uniqueName("unfiltered"), bytes("x"), "text/plain");
 
     List<Map<String, Object>> first =
-        as(KEY)
+        plain(KEY)
             .queryParam("max_items_per_shard", 1000)
             .queryParam("shard_index", 0)
             .get("/v1/files/metadata")
@@ -143,20 +145,20 @@ class FileMetadataTest {
   })
   void rejectsInvalidShards(String maxItems, String shardIndex, String field) {
     Response response =
-        as(KEY)
+        plain(KEY)
             .queryParam("max_items_per_shard", maxItems)
             .queryParam("shard_index", shardIndex)
             .get("/v1/files/metadata");
 
-    FileClient.assertValidationFailed(response, field);
+    Problems.validationOf(response, field);
   }
 
   @Test
   void getsOneRecordByANameWithSlashesAndUnicode() {
     String name = "reports/2024/ünïcode 😀 " + UUID.randomUUID() + " (final).txt";
-    JsonPath stored = FileClient.uploadInParts(KEY, name, bytes("unicode"), "text/plain");
+    JsonPath stored = Api.uploadInParts(KEY, name, bytes("unicode"), "text/plain");
 
-    JsonPath record = FileClient.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
+    JsonPath record = Api.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
 
     assertThat(record.getString("file_id")).isEqualTo(name);
     assertThat(record.getString("file_uid")).isEqualTo(stored.getString("file_uid"));
@@ -164,7 +166,7 @@ class FileMetadataTest {
     assertThat(record.getString("file_status")).isEqualTo("FILE_STATUS_REGISTERED");
     assertThat(record.getBoolean("is_valid")).isTrue();
     // The same name with its slashes left as they are reaches the same record.
-    as(KEY)
+    plain(KEY)
         .get("/v1/files/metadata/{id}", name)
         .then()
         .statusCode(200)
@@ -175,11 +177,11 @@ class FileMetadataTest {
   void aSimpleUploadKeepsAUnicodeFilename() {
     String name = "ünï-" + UUID.randomUUID() + " 😀.txt";
 
-    Response response = FileClient.uploadRawForm(KEY, name, bytes("unicode"));
+    Response response = Api.simpleUploadRawForm(KEY, name, "text/plain", bytes("unicode"));
 
     assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
     assertThat(response.jsonPath().getString("file_id")).isEqualTo(name);
-    FileClient.metadata(KEY, name).then().statusCode(200);
+    Api.metadata(KEY, name).then().statusCode(200);
   }
 
   @Test
@@ -188,43 +190,41 @@ class FileMetadataTest {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String name = uniqueName("indexed-" + i);
-      FileClient.upload(KEY, name, bytes("x"), type);
+      Api.uploadFile(KEY, name, bytes("x"), type);
       names.add(name);
     }
 
     for (Map<String, Object> listed : list(Map.of())) {
       if (names.contains(listed.get("file_id"))) {
         long single =
-            FileClient.metadata(KEY, (String) listed.get("file_id"))
-                .jsonPath()
-                .getLong("file_index");
+            Api.metadata(KEY, (String) listed.get("file_id")).jsonPath().getLong("file_index");
         assertThat(single).isEqualTo(((Number) listed.get("file_index")).longValue());
       }
     }
     for (Map<String, Object> listed : list(Map.of("file_type", type))) {
       long single =
-          FileClient.metadata(KEY, (String) listed.get("file_id")).jsonPath().getLong("file_index");
+          Api.metadata(KEY, (String) listed.get("file_id")).jsonPath().getLong("file_index");
       assertThat(single).isEqualTo(((Number) listed.get("file_index")).longValue());
     }
   }
 
   @Test
   void anUnknownNameIsNotFound() {
-    FileClient.assertNotFound(FileClient.metadata(KEY, "no-such-file-" + UUID.randomUUID()));
-    FileClient.assertNotFound(FileClient.metadata(KEY, "no/such/" + UUID.randomUUID()));
+    Problems.notFound(Api.metadata(KEY, "no-such-file-" + UUID.randomUUID()));
+    Problems.notFound(Api.metadata(KEY, "no/such/" + UUID.randomUUID()));
   }
 
   @Test
   void infoCountsExactlyWhatWasAdded() {
-    JsonPath before = FileClient.info(KEY);
+    JsonPath before = Api.info(KEY);
     String first = uniqueName("info-a");
     String second = uniqueName("info-b");
 
-    FileClient.upload(KEY, first, new byte[1000], "application/octet-stream");
-    FileClient.upload(KEY, second, new byte[234], "application/octet-stream");
-    JsonPath afterTwo = FileClient.info(KEY);
-    FileClient.upload(KEY, first, new byte[10], "application/octet-stream");
-    JsonPath afterReplace = FileClient.info(KEY);
+    Api.uploadFile(KEY, first, new byte[1000], "application/octet-stream");
+    Api.uploadFile(KEY, second, new byte[234], "application/octet-stream");
+    JsonPath afterTwo = Api.info(KEY);
+    Api.uploadFile(KEY, first, new byte[10], "application/octet-stream");
+    JsonPath afterReplace = Api.info(KEY);
 
     assertThat(afterTwo.getLong("num_files")).isEqualTo(before.getLong("num_files") + 2);
     assertThat(afterTwo.getLong("num_bytes")).isEqualTo(before.getLong("num_bytes") + 1234);
@@ -239,9 +239,9 @@ class FileMetadataTest {
 
   @Test
   void lastUpdatedIsAJsonNumberOfSeconds() {
-    FileClient.upload(KEY, uniqueName("float"), bytes("x"), "text/plain");
+    Api.uploadFile(KEY, uniqueName("float"), bytes("x"), "text/plain");
 
-    Object lastUpdated = FileClient.info(KEY).get("last_updated");
+    Object lastUpdated = Api.info(KEY).get("last_updated");
 
     assertThat(lastUpdated).isInstanceOf(Double.class);
     assertThat((Double) lastUpdated).isGreaterThan(1.7e9);
@@ -252,7 +252,7 @@ class FileMetadataTest {
   }
 
   private static List<Map<String, Object>> list(Map<String, Object> query) {
-    return as(KEY)
+    return plain(KEY)
         .queryParams(query)
         .get("/v1/files/metadata")
         .then()

@@ -2,6 +2,7 @@ package dev.filesapi.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.Api;
 import dev.filesapi.support.ConformingHttpClient;
 import dev.filesapi.support.FilesTestResource;
 import dev.filesapi.support.Tenants;
@@ -72,7 +73,7 @@ class FileTotalsTest {
     }
     pool.shutdown();
 
-    JsonPath info = FileClient.info(key);
+    JsonPath info = Api.info(key);
     long[] counted = fullCount(Tenants.organizationOf(key));
     assertThat(counted[0]).as("files the workers left").isEqualTo(expected.size());
     assertThat(counted[1])
@@ -91,7 +92,7 @@ class FileTotalsTest {
   void statementsThatChangeManyFilesAtOnceAreCountedToo() throws Exception {
     String key = Tenants.newOrganizationKey("totals-bulk-" + UUID.randomUUID());
     String organization = Tenants.organizationOf(key);
-    FileClient.upload(key, "before-the-bulk.txt", new byte[7], "text/plain");
+    Api.uploadFile(key, "before-the-bulk.txt", new byte[7], "text/plain");
 
     execute(
         """
@@ -112,7 +113,7 @@ class FileTotalsTest {
         organization);
 
     long[] counted = fullCount(organization);
-    JsonPath info = FileClient.info(key);
+    JsonPath info = Api.info(key);
     assertThat(counted[0]).isEqualTo(1 + 1000 - 333);
     assertThat(info.getLong("num_files")).isEqualTo(counted[0]);
     assertThat(info.getLong("num_bytes")).isEqualTo(counted[1]);
@@ -122,7 +123,7 @@ class FileTotalsTest {
   void anOrganizationWithoutFilesHasZeroTotals() {
     String key = Tenants.newOrganizationKey("totals-empty-" + UUID.randomUUID());
 
-    JsonPath info = FileClient.info(key);
+    JsonPath info = Api.info(key);
 
     assertThat(info.getLong("num_files")).isZero();
     assertThat(info.getLong("num_bytes")).isZero();
@@ -132,13 +133,13 @@ class FileTotalsTest {
   @Test
   void aDeletionCountsAsAnUpdate() throws Exception {
     String key = Tenants.newOrganizationKey("totals-delete-" + UUID.randomUUID());
-    FileClient.upload(key, "short-lived.txt", new byte[3], "text/plain");
-    double registered = FileClient.info(key).getDouble("last_updated");
+    Api.uploadFile(key, "short-lived.txt", new byte[3], "text/plain");
+    double registered = Api.info(key).getDouble("last_updated");
     Thread.sleep(20);
 
-    FileClient.delete(key, "short-lived.txt").then().statusCode(200);
+    Api.delete(key, "short-lived.txt").then().statusCode(200);
 
-    JsonPath info = FileClient.info(key);
+    JsonPath info = Api.info(key);
     assertThat(info.getLong("num_files")).isZero();
     assertThat(info.getLong("num_bytes")).isZero();
     assertThat(info.getDouble("last_updated")).isGreaterThan(registered);

@@ -1,11 +1,13 @@
 package dev.filesapi.file;
 
-import static dev.filesapi.file.FileClient.as;
-import static dev.filesapi.file.FileClient.bytes;
-import static dev.filesapi.file.FileClient.uniqueName;
+import static dev.filesapi.file.FileFixtures.bytes;
+import static dev.filesapi.file.FileFixtures.uniqueName;
+import static dev.filesapi.support.Api.plain;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
+import dev.filesapi.support.Problems;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -31,14 +33,15 @@ class SimpleUploadTest {
     new Random(7).nextBytes(content);
     String name = uniqueName("simple");
 
-    JsonPath stored = FileClient.upload(KEY, name, content, "application/octet-stream");
+    JsonPath stored = Api.uploadFile(KEY, name, content, "application/octet-stream");
 
-    assertThat(FileClient.download(KEY, name).body()).isEqualTo(content);
-    JsonPath record = FileClient.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
+    assertThat(Api.download(KEY, name).body()).isEqualTo(content);
+    JsonPath record = Api.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
     assertThat(record.getString("file_uid")).isEqualTo(stored.getString("file_uid"));
     assertThat(record.getLong("num_bytes")).isEqualTo(content.length);
     assertThat(record.getString("file_type")).isEqualTo("application/octet-stream");
-    assertThat(FileClient.objectExists(FileClient.storageKey(KEY, stored.getString("file_uid"))))
+    assertThat(
+            FileFixtures.objectExists(FileFixtures.storageKey(KEY, stored.getString("file_uid"))))
         .isTrue();
   }
 
@@ -46,9 +49,9 @@ class SimpleUploadTest {
   void keepsThePartsContentType() {
     String name = uniqueName("typed");
 
-    FileClient.upload(KEY, name, bytes("hello"), "text/plain");
+    Api.uploadFile(KEY, name, bytes("hello"), "text/plain");
 
-    FileClient.metadata(KEY, name)
+    Api.metadata(KEY, name)
         .then()
         .statusCode(200)
         .body("file_type", org.hamcrest.Matchers.startsWith("text/plain"));
@@ -56,9 +59,9 @@ class SimpleUploadTest {
 
   @Test
   void rejectsAFormWithoutAFilePart() {
-    Response response = as(KEY).multiPart("note", "no file here").post("/v1/files");
+    Response response = plain(KEY).multiPart("note", "no file here").post("/v1/files");
 
-    FileClient.assertValidationFailed(response, "file");
+    Problems.validationOf(response, "file");
   }
 
   @Test
@@ -67,20 +70,20 @@ class SimpleUploadTest {
     String second = uniqueName("second");
 
     Response response =
-        as(KEY)
+        plain(KEY)
             .multiPart("file", first, bytes("one"), "text/plain")
             .multiPart("file", second, bytes("two"), "text/plain")
             .post("/v1/files");
 
-    FileClient.assertValidationFailed(response, "file");
-    FileClient.assertNotFound(FileClient.metadata(KEY, first));
-    FileClient.assertNotFound(FileClient.metadata(KEY, second));
+    Problems.validationOf(response, "file");
+    Problems.notFound(Api.metadata(KEY, first));
+    Problems.notFound(Api.metadata(KEY, second));
   }
 
   @Test
   void rejectsAJsonBody() {
     Response response =
-        as(KEY).contentType("application/json").body("{\"file\":\"x\"}").post("/v1/files");
+        plain(KEY).contentType("application/json").body("{\"file\":\"x\"}").post("/v1/files");
 
     assertThat(response.statusCode()).isEqualTo(415);
     assertThat(response.jsonPath().getString("code")).isEqualTo("unsupported_media_type");
@@ -99,58 +102,59 @@ class SimpleUploadTest {
   @Test
   void theNewerInstanceOfANameWins() {
     String name = uniqueName("twice");
-    JsonPath older = FileClient.upload(KEY, name, bytes("the old content"), "text/plain");
-    String olderKey = FileClient.storageKey(KEY, older.getString("file_uid"));
-    assertThat(FileClient.objectExists(olderKey)).isTrue();
+    JsonPath older = Api.uploadFile(KEY, name, bytes("the old content"), "text/plain");
+    String olderKey = FileFixtures.storageKey(KEY, older.getString("file_uid"));
+    assertThat(FileFixtures.objectExists(olderKey)).isTrue();
 
     byte[] newer = bytes("the new, longer content");
-    JsonPath replacement = FileClient.upload(KEY, name, newer, "text/plain");
+    JsonPath replacement = Api.uploadFile(KEY, name, newer, "text/plain");
 
     assertThat(replacement.getString("file_uid")).isNotEqualTo(older.getString("file_uid"));
-    JsonPath record = FileClient.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
+    JsonPath record = Api.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
     assertThat(record.getString("file_uid")).isEqualTo(replacement.getString("file_uid"));
     assertThat(record.getLong("num_bytes")).isEqualTo(newer.length);
-    assertThat(FileClient.download(KEY, name).body()).isEqualTo(newer);
-    assertThat(FileClient.objectExists(olderKey)).isFalse();
+    assertThat(Api.download(KEY, name).body()).isEqualTo(newer);
+    assertThat(FileFixtures.objectExists(olderKey)).isFalse();
     assertThat(
-            FileClient.objectExists(FileClient.storageKey(KEY, replacement.getString("file_uid"))))
+            FileFixtures.objectExists(
+                FileFixtures.storageKey(KEY, replacement.getString("file_uid"))))
         .isTrue();
   }
 
   @Test
   void aFileCompletedInPartsReplacesAnEarlierOne() {
     String name = uniqueName("then-in-parts");
-    JsonPath older = FileClient.upload(KEY, name, bytes("small and simple"), "text/plain");
-    String olderKey = FileClient.storageKey(KEY, older.getString("file_uid"));
+    JsonPath older = Api.uploadFile(KEY, name, bytes("small and simple"), "text/plain");
+    String olderKey = FileFixtures.storageKey(KEY, older.getString("file_uid"));
     byte[] content = new byte[6 * 1024 * 1024 + 11];
     new Random(11).nextBytes(content);
 
-    JsonPath completed = FileClient.uploadInParts(KEY, name, content, "application/octet-stream");
+    JsonPath completed = Api.uploadInParts(KEY, name, content, "application/octet-stream");
 
     assertThat(completed.getString("file_id")).isEqualTo(name);
-    JsonPath record = FileClient.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
+    JsonPath record = Api.metadata(KEY, name).then().statusCode(200).extract().jsonPath();
     assertThat(record.getString("file_uid")).isEqualTo(completed.getString("file_uid"));
     assertThat(record.getLong("num_bytes")).isEqualTo(content.length);
     assertThat(record.getString("file_type")).isEqualTo("application/octet-stream");
-    assertThat(FileClient.download(KEY, name).body()).isEqualTo(content);
-    assertThat(FileClient.objectExists(olderKey)).isFalse();
+    assertThat(Api.download(KEY, name).body()).isEqualTo(content);
+    assertThat(FileFixtures.objectExists(olderKey)).isFalse();
   }
 
   @Test
   void aSimpleUploadReplacesAFileCompletedInParts() {
     String name = uniqueName("then-simple");
-    JsonPath older = FileClient.uploadInParts(KEY, name, bytes("in one part"), "text/plain");
-    String olderKey = FileClient.storageKey(KEY, older.getString("file_uid"));
-    assertThat(FileClient.objectExists(olderKey)).isTrue();
+    JsonPath older = Api.uploadInParts(KEY, name, bytes("in one part"), "text/plain");
+    String olderKey = FileFixtures.storageKey(KEY, older.getString("file_uid"));
+    assertThat(FileFixtures.objectExists(olderKey)).isTrue();
 
-    JsonPath newer = FileClient.upload(KEY, name, bytes("simple"), "text/plain");
+    JsonPath newer = Api.uploadFile(KEY, name, bytes("simple"), "text/plain");
 
-    FileClient.metadata(KEY, name)
+    Api.metadata(KEY, name)
         .then()
         .statusCode(200)
         .body("file_uid", org.hamcrest.Matchers.equalTo(newer.getString("file_uid")));
-    assertThat(FileClient.download(KEY, name).body()).isEqualTo(bytes("simple"));
-    assertThat(FileClient.objectExists(olderKey)).isFalse();
+    assertThat(Api.download(KEY, name).body()).isEqualTo(bytes("simple"));
+    assertThat(FileFixtures.objectExists(olderKey)).isFalse();
   }
 
   @Test
@@ -163,17 +167,17 @@ class SimpleUploadTest {
         byte[] content = bytes("racer " + i);
         uploads.add(
             pool.submit(
-                () -> FileClient.upload(KEY, name, content, "text/plain").getString("file_uid")));
+                () -> Api.uploadFile(KEY, name, content, "text/plain").getString("file_uid")));
       }
       List<String> fileUids = new ArrayList<>();
       for (Future<String> upload : uploads) {
         fileUids.add(upload.get(60, TimeUnit.SECONDS));
       }
 
-      String winner = FileClient.metadata(KEY, name).jsonPath().getString("file_uid");
+      String winner = Api.metadata(KEY, name).jsonPath().getString("file_uid");
       assertThat(fileUids).contains(winner);
       for (String fileUid : fileUids) {
-        assertThat(FileClient.objectExists(FileClient.storageKey(KEY, fileUid)))
+        assertThat(FileFixtures.objectExists(FileFixtures.storageKey(KEY, fileUid)))
             .as("object of %s (winner %s)", fileUid, winner)
             .isEqualTo(fileUid.equals(winner));
       }

@@ -28,11 +28,11 @@ class StreamDownloadTest {
   java.net.URL root;
 
   @Test
-  void streamsTheBytesWithDisposition() {
+  void streamsTheBytesWithDisposition() throws Exception {
     String name = "stream-" + UUID.randomUUID() + " ä.txt";
     byte[] content = ("hello " + name).getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> stored =
-        Api.postForm(root.getPort(), FilesTestResource.API_KEY, name, "text/plain", content);
+        Api.local(FilesTestResource.API_KEY).simpleUpload(name, "text/plain", content);
     assertThat(stored.statusCode()).isEqualTo(200);
     assertThat(stored.body()).contains("\"file_id\":\"" + name + "\"");
 

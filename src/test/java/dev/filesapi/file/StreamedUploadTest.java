@@ -1,10 +1,11 @@
 package dev.filesapi.file;
 
-import static dev.filesapi.file.FileClient.uniqueName;
+import static dev.filesapi.file.FileFixtures.uniqueName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
 import dev.filesapi.support.OpenApiConformance;
 import dev.filesapi.support.Tenants;
@@ -74,8 +75,8 @@ class StreamedUploadTest {
     assertThat(spooledWhileSending).hasSizeGreaterThan(15).containsOnly(0L);
     assertThat(FilesTestResource.storeCalls("initiateMultipartUpload") - initiated).isEqualTo(1);
     assertThat(FilesTestResource.storeCalls("uploadMultipartPart") - parts).isEqualTo(4);
-    assertThat(FileClient.download(KEY, name).body()).isEqualTo(content);
-    FileClient.metadata(KEY, name)
+    assertThat(Api.download(KEY, name).body()).isEqualTo(content);
+    Api.metadata(KEY, name)
         .then()
         .statusCode(200)
         .body("num_bytes", org.hamcrest.Matchers.equalTo(content.length));
@@ -95,7 +96,7 @@ class StreamedUploadTest {
     assertThat(answer.status).as(answer.body).isEqualTo(200);
     assertThat(FilesTestResource.storeCalls("uploadMultipartPart") - parts).isEqualTo(5);
     assertThat(FilesTestResource.storeCalls("completeMultipartUpload") - completed).isEqualTo(1);
-    assertThat(FileClient.download(KEY, name).body()).isEqualTo(content);
+    assertThat(Api.download(KEY, name).body()).isEqualTo(content);
   }
 
   @Test
@@ -110,7 +111,7 @@ class StreamedUploadTest {
     assertThat(answer.status).as(answer.body).isEqualTo(200);
     assertThat(FilesTestResource.storeCalls("putBlob") - puts).isEqualTo(1);
     assertThat(FilesTestResource.storeCalls("initiateMultipartUpload") - initiated).isZero();
-    assertThat(FileClient.download(KEY, name).body()).isEqualTo(content);
+    assertThat(Api.download(KEY, name).body()).isEqualTo(content);
   }
 
   /**

@@ -107,7 +107,7 @@ class SecretsNotLoggedTest {
   }
 
   @Test
-  void noSecretReachesTheLog() {
+  void noSecretReachesTheLog() throws Exception {
     String wrongKey = "fk_live_" + UUID.randomUUID().toString().replace("-", "") + "wrong";
 
     // A whole upload: initiate, PUT, fresh URLs, checkpoint, complete, download.
@@ -155,7 +155,7 @@ class SecretsNotLoggedTest {
     // A simple upload and its download.
     String small = "secrets-" + UUID.randomUUID() + ".txt";
     HttpResponse<String> stored =
-        Api.postForm(root.getPort(), KEY, small, "text/plain", "hello".getBytes());
+        Api.local(KEY).simpleUpload(small, "text/plain", "hello".getBytes());
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
     Response smallDownload = Api.api().redirects().follow(false).get("/v1/files/download/" + small);
     assertThat(smallDownload.statusCode()).isEqualTo(302);

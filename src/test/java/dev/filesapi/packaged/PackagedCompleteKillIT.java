@@ -9,7 +9,6 @@ import dev.filesapi.embedded.EmbeddedStore;
 import dev.filesapi.support.Api;
 import dev.filesapi.support.CompleteGate;
 import dev.filesapi.support.PackagedApp;
-import dev.filesapi.support.ServiceCalls;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -40,7 +39,6 @@ class PackagedCompleteKillIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final CompleteGate GATE = new CompleteGate();
-  private static final ServiceCalls CALLS = new ServiceCalls(API_KEY);
 
   private static EmbeddedDatabase database;
   private static EmbeddedStore store;
@@ -70,14 +68,14 @@ class PackagedCompleteKillIT {
     URI base = first.awaitReady(Duration.ofSeconds(180));
     byte[] content = "assembled while the service was killed".getBytes();
     JsonNode initiated =
-        ServiceCalls.json(
-            CALLS.send(
-                base,
-                "POST",
-                "/v1/files/uploads/initiate",
-                "{\"filename\":\"killed.txt\",\"file_type\":\"text/plain\",\"num_bytes\":"
-                    + content.length
-                    + "}"));
+        Api.json(
+            Api.at(base, API_KEY)
+                .send(
+                    "POST",
+                    "/v1/files/uploads/initiate",
+                    "{\"filename\":\"killed.txt\",\"file_type\":\"text/plain\",\"num_bytes\":"
+                        + content.length
+                        + "}"));
     String uploadId = initiated.path("upload_id").asText();
     String fileUid = initiated.path("file_uid").asText();
     String etag =
@@ -86,11 +84,10 @@ class PackagedCompleteKillIT {
         "{\"parts\": [{\"part_number\": 0, \"part_token\": "
             + JSON.writeValueAsString(etag)
             + "}]}";
-    CALLS
-        .http()
+    Api.http()
         .sendAsync(
-            CALLS.request(
-                base, "POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody),
+            Api.at(base, API_KEY)
+                .request("POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody),
             HttpResponse.BodyHandlers.discarding());
     assertThat(GATE.awaitArrival(Duration.ofSeconds(60)))
         .as("the complete reached the store\n%s", first.report())
@@ -108,13 +105,14 @@ class PackagedCompleteKillIT {
     do {
       attempts++;
       answer =
-          CALLS.send(base, "POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody);
+          Api.at(base, API_KEY)
+              .send("POST", "/v1/files/uploads/" + uploadId + "/complete", completeBody);
     } while (retried(answer.statusCode()) && attempts < NUM_RETRIES);
 
     assertThat(answer.statusCode()).as(answer.body() + "\n" + second.report()).isEqualTo(200);
     assertThat(attempts).isEqualTo(1);
     assertThat(JSON.readTree(answer.body()).path("file_uid").asText()).isEqualTo(fileUid);
-    JsonNode info = ServiceCalls.json(CALLS.send(base, "GET", "/v1/files/info", null));
+    JsonNode info = Api.json(Api.at(base, API_KEY).send("GET", "/v1/files/info", null));
     // Objects = files: one file, one object, its own.
     assertThat(info.path("num_files").asLong()).isEqualTo(1);
     assertThat(objects()).singleElement().satisfies(name -> assertThat(name).endsWith(fileUid));

@@ -9,8 +9,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusIntegrationTest;
+import dev.filesapi.support.PackagedService;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.net.http.HttpResponse;
@@ -19,14 +18,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The packaged application (the fast-jar, or the native executable with {@code -Dnative}) in its
  * prod profile, driven over HTTP only: a whole upload through presigned URLs, and the error bodies.
  * Nothing here reaches into the application, so it runs unchanged against a native binary.
  */
-@QuarkusIntegrationTest
-@WithTestResource(FilesTestResource.class)
+@ExtendWith(PackagedService.class)
 class PackagedLifecycleIT {
   /** The prod profile's part size (files.upload.part-size=8M). */
   private static final int PART_SIZE = 8 * 1024 * 1024;

@@ -9,17 +9,16 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.filesapi.support.Api;
 import dev.filesapi.support.FilesTestResource;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusIntegrationTest;
+import dev.filesapi.support.PackagedService;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What an orchestrator and a scraper see of the packaged application: health probes (the readiness
  * check reaches PostgreSQL and the bucket), Prometheus metrics and the OpenAPI document.
  */
-@QuarkusIntegrationTest
-@WithTestResource(FilesTestResource.class)
+@ExtendWith(PackagedService.class)
 class PackagedOperationsIT {
 
   @Test

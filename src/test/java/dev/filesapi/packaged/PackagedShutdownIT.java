@@ -9,7 +9,6 @@ import dev.filesapi.embedded.EmbeddedStore;
 import dev.filesapi.support.Api;
 import dev.filesapi.support.CompleteGate;
 import dev.filesapi.support.PackagedApp;
-import dev.filesapi.support.ServiceCalls;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -40,7 +39,6 @@ class PackagedShutdownIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final CompleteGate GATE = new CompleteGate();
-  private static final ServiceCalls CALLS = new ServiceCalls(API_KEY);
 
   private static EmbeddedDatabase database;
   private static EmbeddedStore store;
@@ -77,29 +75,28 @@ class PackagedShutdownIT {
 
     byte[] content = "held up in the store".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     JsonNode initiated =
-        ServiceCalls.json(
-            CALLS.send(
-                base,
-                "POST",
-                "/v1/files/uploads/initiate",
-                "{\"filename\":\"held.txt\",\"file_type\":\"text/plain\",\"num_bytes\":"
-                    + content.length
-                    + "}"));
+        Api.json(
+            Api.at(base, API_KEY)
+                .send(
+                    "POST",
+                    "/v1/files/uploads/initiate",
+                    "{\"filename\":\"held.txt\",\"file_type\":\"text/plain\",\"num_bytes\":"
+                        + content.length
+                        + "}"));
     String uploadId = initiated.path("upload_id").asText();
     String etag =
         Api.put(initiated.path("parts").get(0).path("url").asText(), content, 0, content.length);
 
     CompletableFuture<HttpResponse<String>> complete =
-        CALLS
-            .http()
+        Api.http()
             .sendAsync(
-                CALLS.request(
-                    base,
-                    "POST",
-                    "/v1/files/uploads/" + uploadId + "/complete",
-                    "{\"parts\":[{\"part_number\":0,\"part_token\":"
-                        + JSON.writeValueAsString(etag)
-                        + "}]}"),
+                Api.at(base, API_KEY)
+                    .request(
+                        "POST",
+                        "/v1/files/uploads/" + uploadId + "/complete",
+                        "{\"parts\":[{\"part_number\":0,\"part_token\":"
+                            + JSON.writeValueAsString(etag)
+                            + "}]}"),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(GATE.awaitArrival(Duration.ofSeconds(60)))
         .as("the complete reached the store\n%s", app.report())
@@ -110,7 +107,7 @@ class PackagedShutdownIT {
     // At once: readiness DOWN, while the API still answers (the drain delay).
     int ready = awaitStatus(base, "/q/health/ready", 503, Duration.ofSeconds(10));
     assertThat(ready).as("readiness after SIGTERM\n%s", app.report()).isEqualTo(503);
-    assertThat(CALLS.send(base, "GET", "/v1/files/info", null).statusCode())
+    assertThat(Api.at(base, API_KEY).send("GET", "/v1/files/info", null).statusCode())
         .as("a new request during the drain delay\n%s", app.report())
         .isEqualTo(200);
     // The delay (3 s) passes; the process stays up while the complete is held in the store.
@@ -122,11 +119,11 @@ class PackagedShutdownIT {
 
     HttpResponse<String> completed = complete.get(60, TimeUnit.SECONDS);
     assertThat(completed.statusCode()).as(completed.body() + "\n" + app.report()).isEqualTo(200);
-    assertThat(ServiceCalls.json(completed).path("file_name").asText()).isEqualTo("held.txt");
+    assertThat(Api.json(completed).path("file_name").asText()).isEqualTo("held.txt");
     assertThat(app.process().waitFor(60, TimeUnit.SECONDS))
         .as("the process exits after the complete\n%s", app.report())
         .isTrue();
-    String key = ServiceCalls.json(completed).path("file_uid").asText();
+    String key = Api.json(completed).path("file_uid").asText();
     assertThat(
             store.blobStore().list(BUCKET, ListContainerOptions.Builder.recursive()).stream()
                 .map(StorageMetadata::getName))
@@ -140,7 +137,7 @@ class PackagedShutdownIT {
     int status = -1;
     while (Instant.now().isBefore(deadline)) {
       try {
-        status = CALLS.send(base, "GET", path, null).statusCode();
+        status = Api.at(base, API_KEY).send("GET", path, null).statusCode();
       } catch (java.io.IOException e) {
         status = -1;
       }

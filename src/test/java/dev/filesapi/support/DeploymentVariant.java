@@ -2,6 +2,7 @@ package dev.filesapi.support;
 
 import dev.filesapi.upload.Crc32cComputingStore;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,20 +18,27 @@ import java.util.Set;
  *       Crc32cVerificationTest});
  *   <li>no admin token, so no admin API ({@code AdminDisabledTest});
  *   <li>the production webhook targets: https only, public addresses only ({@code
- *       WebhookTargetRefusalTest}).
+ *       WebhookTargetRefusalTest});
+ *   <li>a pool of two database connections given up on after {@link #ACQUISITION_TIMEOUT} ({@code
+ *       PoolExhaustionTest}).
  * </ul>
  *
  * A class added here must not need what these take away (the admin API, plain-http or loopback
- * webhook receivers, redirects on download).
+ * webhook receivers, redirects on download, more than two database connections at once).
  */
 public class DeploymentVariant implements QuarkusTestProfile {
+  /** How long a request waits for one of the two database connections. */
+  public static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(2);
+
   @Override
   public Map<String, String> getConfigOverrides() {
     return Map.of(
         "files.download.mode", "stream",
         "files.admin.token", "",
         "files.webhooks.allow-private-targets", "false",
-        "files.webhooks.allow-http", "false");
+        "files.webhooks.allow-http", "false",
+        "quarkus.datasource.jdbc.max-size", "2",
+        "quarkus.datasource.jdbc.acquisition-timeout", ACQUISITION_TIMEOUT.toSeconds() + "S");
   }
 
   @Override

@@ -14,14 +14,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The packaged application ({@code files.app.jar}, the fast-jar failsafe passes) run as a child
- * process on a port it picks itself ({@code quarkus.http.port=0}), without the embedded default,
- * its console (stdout and stderr) going to a temporary file.
+ * The packaged application ({@code files.app.jar}, the fast-jar failsafe passes, or the native
+ * executable) run as a child process on a port it picks itself ({@code quarkus.http.port=0}),
+ * without the embedded default, its console (stdout and stderr) going to a temporary file. The one
+ * launcher of every packaged IT, directly or through {@link PackagedService}.
  */
 public final class PackagedApp implements AutoCloseable {
   /** Quarkus' start line, plain or inside a JSON log record: the port actually bound. */
@@ -63,21 +66,29 @@ public final class PackagedApp implements AutoCloseable {
   }
 
   /**
-   * Starts {@code java <options> -jar <jar>} with this JVM's java. The options come after the
-   * defaults (a free port, no embedded default), so they can override them.
+   * Starts the built application with these options: {@code java <options> -jar <jar>} with this
+   * JVM's java, or the native executable when the build made one ({@code -Dnative}: {@code
+   * target/quarkus-artifact.properties} names it, and it takes the same {@code -D} options). The
+   * options come after the defaults (a free port, no embedded default), so they can override them.
    */
   public static PackagedApp start(String logPrefix, List<String> options) throws IOException {
+    Optional<Path> executable = nativeExecutable();
     String jar = System.getProperty("files.app.jar", "target/quarkus-app/quarkus-run.jar");
-    if (!Files.isRegularFile(Path.of(jar))) {
+    if (executable.isEmpty() && !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException(jar + " is missing: package the application first");
     }
     List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add(
+        executable
+            .map(Path::toString)
+            .orElseGet(() -> ProcessHandle.current().info().command().orElse("java")));
     command.add("-Dquarkus.http.port=0");
     command.add("-Dfiles.embedded=false");
     command.addAll(options);
-    command.add("-jar");
-    command.add(jar);
+    if (executable.isEmpty()) {
+      command.add("-jar");
+      command.add(jar);
+    }
     Path log = Files.createTempFile(logPrefix, ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -85,6 +96,22 @@ public final class PackagedApp implements AutoCloseable {
     builder.environment().remove("GOOGLE_APPLICATION_CREDENTIALS");
     builder.environment().put("NO_GCE_CHECK", "true");
     return new PackagedApp(builder.start(), log);
+  }
+
+  /** The native executable the last build made, if it made one instead of the fast-jar. */
+  private static Optional<Path> nativeExecutable() throws IOException {
+    Path artifact = Path.of("target", "quarkus-artifact.properties");
+    if (!Files.isRegularFile(artifact)) {
+      return Optional.empty();
+    }
+    Properties properties = new Properties();
+    try (var in = Files.newInputStream(artifact)) {
+      properties.load(in);
+    }
+    if (!"native".equals(properties.getProperty("type"))) {
+      return Optional.empty();
+    }
+    return Optional.of(Path.of("target").resolve(properties.getProperty("path")).toAbsolutePath());
   }
 
   /**

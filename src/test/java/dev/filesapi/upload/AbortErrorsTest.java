@@ -1,12 +1,12 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.support.Problems.problem;
 import static dev.filesapi.upload.UploadTestSupport.KEY;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
 import static dev.filesapi.upload.UploadTestSupport.checkpoint;
 import static dev.filesapi.upload.UploadTestSupport.content;
 import static dev.filesapi.upload.UploadTestSupport.initiate;
 import static dev.filesapi.upload.UploadTestSupport.post;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.token;
 import static dev.filesapi.upload.UploadTestSupport.unique;
 import static dev.filesapi.upload.UploadTestSupport.view;

@@ -1,5 +1,7 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.support.Problems.problem;
+import static dev.filesapi.support.Problems.validation;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
 import static dev.filesapi.upload.UploadTestSupport.abort;
 import static dev.filesapi.upload.UploadTestSupport.assertUnchanged;
@@ -7,10 +9,8 @@ import static dev.filesapi.upload.UploadTestSupport.checkpoint;
 import static dev.filesapi.upload.UploadTestSupport.content;
 import static dev.filesapi.upload.UploadTestSupport.initiate;
 import static dev.filesapi.upload.UploadTestSupport.post;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.token;
 import static dev.filesapi.upload.UploadTestSupport.unique;
-import static dev.filesapi.upload.UploadTestSupport.validation;
 import static dev.filesapi.upload.UploadTestSupport.view;
 import static org.assertj.core.api.Assertions.assertThat;
 

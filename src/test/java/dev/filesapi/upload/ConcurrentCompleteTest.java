@@ -1,12 +1,13 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.upload.UploadTestSupport.KEY;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
 import static dev.filesapi.upload.UploadTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;
+import dev.filesapi.support.Api.Answer;
 import dev.filesapi.support.FilesTestResource;
-import dev.filesapi.upload.RaceSupport.Answer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -31,14 +32,14 @@ class ConcurrentCompleteTest {
   void concurrentCompletesAssembleTheFileOnce() throws Exception {
     String filename = unique("concurrent-complete");
     byte[] content = UploadTestSupport.content(5 * MIB + 1234, 11);
-    JsonPath initiated = RaceSupport.uploadedAndCheckpointed(filename, content);
+    JsonPath initiated = Api.uploadedAndCheckpointed(KEY, filename, content);
     String uploadId = initiated.getString("upload_id");
     String fileUid = initiated.getString("file_uid");
     long completesBefore = FilesTestResource.storeCalls("completeMultipartUpload");
 
     List<Callable<Answer>> tasks = new ArrayList<>();
     for (int i = 0; i < REQUESTS; i++) {
-      tasks.add(() -> RaceSupport.complete(uploadId));
+      tasks.add(() -> Api.local().complete(uploadId));
     }
     List<Answer> answers = RaceSupport.together(REQUESTS, tasks);
 
@@ -68,7 +69,7 @@ class ConcurrentCompleteTest {
         .satisfies(r -> assertThat(r.get("file_uid")).isEqualTo(fileUid));
 
     // Later completes give the same file without calling the store again.
-    Answer later = RaceSupport.complete(uploadId);
+    Answer later = Api.local().complete(uploadId);
     assertThat(later.status()).as("%s", later).isEqualTo(200);
     assertThat(later.json().getString("file_uid")).isEqualTo(fileUid);
     assertThat(FilesTestResource.storeCalls("completeMultipartUpload") - completesBefore)

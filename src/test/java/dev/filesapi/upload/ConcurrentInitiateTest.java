@@ -1,12 +1,13 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.upload.UploadTestSupport.KEY;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
 import static dev.filesapi.upload.UploadTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;
+import dev.filesapi.support.Api.Answer;
 import dev.filesapi.support.FilesTestResource;
-import dev.filesapi.upload.RaceSupport.Answer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class ConcurrentInitiateTest {
 
     List<Callable<Answer>> tasks = new ArrayList<>();
     for (int i = 0; i < REQUESTS; i++) {
-      tasks.add(() -> RaceSupport.post("/v1/files/uploads/initiate", body));
+      tasks.add(() -> Api.local().post("/v1/files/uploads/initiate", body));
     }
     List<Answer> answers = RaceSupport.together(THREADS, tasks);
 
@@ -55,7 +56,7 @@ class ConcurrentInitiateTest {
     assertThat(answers)
         .allSatisfy(a -> assertThat(a.json().getList("parts")).as("%s", a).hasSize(3));
 
-    assertThat(RaceSupport.uploadsNamed(filename, "in_progress")).containsExactly(uploadId);
+    assertThat(Api.uploadsNamed(KEY, filename, "in_progress")).containsExactly(uploadId);
 
     // Each request that started a multipart upload in the store and lost the race aborted it.
     long begun = FilesTestResource.storeCalls("initiateMultipartUpload") - begunBefore;

@@ -1,7 +1,7 @@
 package dev.filesapi.upload;
 
 import static dev.filesapi.support.Api.api;
-import static dev.filesapi.upload.UploadTestSupport.problem;
+import static dev.filesapi.support.Problems.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;

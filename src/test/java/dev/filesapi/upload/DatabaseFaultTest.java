@@ -1,7 +1,7 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.support.Problems.problem;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,7 +103,7 @@ class DatabaseFaultTest {
     timed(DatabaseFaultTest::info).then().statusCode(200);
     timed(DatabaseFaultTest::wholeList).then().statusCode(200);
     byte[] content = UploadTestSupport.content(6 * MIB + 3, 16);
-    JsonPath initiated = RaceSupport.uploadedAndCheckpointed(filename, content);
+    JsonPath initiated = Api.uploadedAndCheckpointed(KEY, filename, content);
     Response completed =
         Api.api()
             .body(Map.of("parts", List.of()))

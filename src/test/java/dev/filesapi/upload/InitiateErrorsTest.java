@@ -1,16 +1,16 @@
 package dev.filesapi.upload;
 
 import static dev.filesapi.support.Api.api;
+import static dev.filesapi.support.Problems.problem;
+import static dev.filesapi.support.Problems.validation;
 import static dev.filesapi.upload.UploadTestSupport.KEY;
 import static dev.filesapi.upload.UploadTestSupport.abort;
 import static dev.filesapi.upload.UploadTestSupport.assertUnchanged;
 import static dev.filesapi.upload.UploadTestSupport.checkpoint;
 import static dev.filesapi.upload.UploadTestSupport.initiate;
 import static dev.filesapi.upload.UploadTestSupport.initiateBody;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.token;
 import static dev.filesapi.upload.UploadTestSupport.unique;
-import static dev.filesapi.upload.UploadTestSupport.validation;
 import static dev.filesapi.upload.UploadTestSupport.view;
 import static org.assertj.core.api.Assertions.assertThat;
 

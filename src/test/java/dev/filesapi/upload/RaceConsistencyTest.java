@@ -1,13 +1,14 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.upload.UploadTestSupport.KEY;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
 import static dev.filesapi.upload.UploadTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.filesapi.support.Api;
+import dev.filesapi.support.Api.Answer;
 import dev.filesapi.support.FilesTestResource;
-import dev.filesapi.upload.RaceSupport.Answer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -42,14 +43,14 @@ class RaceConsistencyTest {
     String uploadId = initiated.getString("upload_id");
     List<Map<String, Object>> tokens = Api.putAll(initiated.getList("parts"), content);
     String checkpointJson = new ObjectMapper().writeValueAsString(Map.of("parts", tokens));
-    Answer first = RaceSupport.post(checkpointPath(uploadId), checkpointJson);
+    Answer first = Api.local().post(checkpointPath(uploadId), checkpointJson);
     assertThat(first.status()).as("%s", first).isEqualTo(200);
 
     List<Callable<Answer>> tasks = new ArrayList<>();
     for (int i = 0; i < CHECKPOINTS; i++) {
-      tasks.add(() -> RaceSupport.post(checkpointPath(uploadId), checkpointJson));
+      tasks.add(() -> Api.local().post(checkpointPath(uploadId), checkpointJson));
       if (i == CHECKPOINTS / 2) {
-        tasks.add(() -> RaceSupport.complete(uploadId));
+        tasks.add(() -> Api.local().complete(uploadId));
       }
     }
     List<Answer> answers = RaceSupport.together(tasks.size(), tasks);
@@ -83,7 +84,7 @@ class RaceConsistencyTest {
                 .getString("file_uid"))
         .isEqualTo(initiated.getString("file_uid"));
     // A checkpoint after the complete is refused and changes nothing.
-    Answer late = RaceSupport.post(checkpointPath(uploadId), checkpointJson);
+    Answer late = Api.local().post(checkpointPath(uploadId), checkpointJson);
     assertThat(late.status()).as("%s", late).isEqualTo(409);
     assertThat(UploadTestSupport.view(uploadId).getList("checkpointed_parts")).isEmpty();
   }
@@ -95,7 +96,7 @@ class RaceConsistencyTest {
     for (int round = 0; round < ABORT_ROUNDS; round++) {
       String filename = unique("race-abort-" + round);
       byte[] content = UploadTestSupport.content(1000 + round, round);
-      JsonPath initiated = RaceSupport.uploadedAndCheckpointed(filename, content);
+      JsonPath initiated = Api.uploadedAndCheckpointed(KEY, filename, content);
       String uploadId = initiated.getString("upload_id");
       String fileUid = initiated.getString("file_uid");
       String storageKey = RaceSupport.storageKey(uploadId);
@@ -103,8 +104,8 @@ class RaceConsistencyTest {
 
       List<Callable<Answer>> tasks =
           round % 2 == 0
-              ? List.of(() -> RaceSupport.complete(uploadId), () -> RaceSupport.abort(uploadId))
-              : List.of(() -> RaceSupport.abort(uploadId), () -> RaceSupport.complete(uploadId));
+              ? List.of(() -> Api.local().complete(uploadId), () -> Api.local().abort(uploadId))
+              : List.of(() -> Api.local().abort(uploadId), () -> Api.local().complete(uploadId));
       List<Answer> answers = RaceSupport.together(2, tasks);
       Answer complete = answers.get(round % 2 == 0 ? 0 : 1);
       Answer abort = answers.get(round % 2 == 0 ? 1 : 0);

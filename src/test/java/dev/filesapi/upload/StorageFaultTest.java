@@ -1,7 +1,7 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.support.Problems.problem;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +45,7 @@ class StorageFaultTest {
     try {
       assertUnavailable(Api.initiate(KEY, filename, 11L * MIB, true));
       assertUnavailable(Api.initiate(KEY, filename, 11L * MIB, false));
-      assertThat(RaceSupport.uploadsNamed(filename, null)).isEmpty();
+      assertThat(Api.uploadsNamed(KEY, filename, null)).isEmpty();
     } finally {
       FilesTestResource.startStore();
     }
@@ -53,7 +53,7 @@ class StorageFaultTest {
     JsonPath retried =
         Api.initiate(KEY, filename, 11L * MIB, true).then().statusCode(200).extract().jsonPath();
     assertThat(retried.getBoolean("is_resume")).isFalse();
-    assertThat(RaceSupport.uploadsNamed(filename, "in_progress"))
+    assertThat(Api.uploadsNamed(KEY, filename, "in_progress"))
         .containsExactly(retried.getString("upload_id"));
   }
 
@@ -61,7 +61,7 @@ class StorageFaultTest {
   void completeWithoutTheStoreIs503AndSucceedsOnceItIsBack() throws Exception {
     String filename = unique("fault-complete");
     byte[] content = UploadTestSupport.content(7 * MIB + 5, 31);
-    JsonPath initiated = RaceSupport.uploadedAndCheckpointed(filename, content);
+    JsonPath initiated = Api.uploadedAndCheckpointed(KEY, filename, content);
     String uploadId = initiated.getString("upload_id");
 
     FilesTestResource.stopStore();
@@ -92,7 +92,7 @@ class StorageFaultTest {
   void abortWithoutTheStoreIs503AndFinishesWhenRepeated() {
     String filename = unique("fault-abort");
     byte[] content = UploadTestSupport.content(6 * MIB, 41);
-    JsonPath initiated = RaceSupport.uploadedAndCheckpointed(filename, content);
+    JsonPath initiated = Api.uploadedAndCheckpointed(KEY, filename, content);
     String uploadId = initiated.getString("upload_id");
     String storageKey = RaceSupport.storageKey(uploadId);
     String multipartId = RaceSupport.backendUploadId(uploadId);

@@ -83,16 +83,16 @@ class StorageRejectedTest {
     Response response = Api.initiate(KEY, filename, 11L * MIB, false);
 
     assertRejected(response);
-    assertThat(RaceSupport.uploadsNamed(filename, null)).isEmpty();
+    assertThat(Api.uploadsNamed(KEY, filename, null)).isEmpty();
     assertLoggedOnceWithTheStoresMessage();
   }
 
   @Test
-  void aSimpleUploadIs502AndRegistersNothing() {
+  void aSimpleUploadIs502AndRegistersNothing() throws Exception {
     String filename = unique("rejected-simple");
 
     HttpResponse<String> response =
-        Api.postForm(root.getPort(), KEY, filename, "text/plain", "hello".getBytes());
+        Api.local(KEY).simpleUpload(filename, "text/plain", "hello".getBytes());
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
     assertThat(response.headers().firstValue("Retry-After")).isEmpty();

@@ -1,7 +1,7 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.support.Problems.problem;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,12 +53,12 @@ class StoreHangTest {
     FilesTestResource.storeProxy().freeze();
 
     assertUnavailableWithin(REQUEST_BOUND, () -> Api.initiate(KEY, filename, 11L * MIB, false));
-    assertThat(RaceSupport.uploadsNamed(filename, null)).isEmpty();
+    assertThat(Api.uploadsNamed(KEY, filename, null)).isEmpty();
 
     FilesTestResource.storeProxy().thaw();
     JsonPath retried =
         Api.initiate(KEY, filename, 11L * MIB, true).then().statusCode(200).extract().jsonPath();
-    assertThat(RaceSupport.uploadsNamed(filename, "in_progress"))
+    assertThat(Api.uploadsNamed(KEY, filename, "in_progress"))
         .containsExactly(retried.getString("upload_id"));
   }
 
@@ -66,7 +66,7 @@ class StoreHangTest {
   void completeGivesUpLeavesTheUploadInProgressAndSucceedsOnceTheStoreAnswers() throws Exception {
     String filename = unique("hang-complete");
     byte[] content = UploadTestSupport.content(7 * MIB + 5, 51);
-    JsonPath initiated = RaceSupport.uploadedAndCheckpointed(filename, content);
+    JsonPath initiated = Api.uploadedAndCheckpointed(KEY, filename, content);
     String uploadId = initiated.getString("upload_id");
     FilesTestResource.storeProxy().freeze();
 
@@ -102,7 +102,7 @@ class StoreHangTest {
 
     long started = System.nanoTime();
     HttpResponse<String> refused =
-        Api.postForm(root.getPort(), KEY, filename, "application/octet-stream", content);
+        Api.local(KEY).simpleUpload(filename, "application/octet-stream", content);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
     assertThat(JsonPath.from(refused.body()).getString("code")).isEqualTo("storage_unavailable");
@@ -112,16 +112,16 @@ class StoreHangTest {
 
     FilesTestResource.storeProxy().thaw();
     HttpResponse<String> stored =
-        Api.postForm(root.getPort(), KEY, filename, "application/octet-stream", content);
+        Api.local(KEY).simpleUpload(filename, "application/octet-stream", content);
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
     assertThat(RaceSupport.sha256(downloaded(filename))).isEqualTo(RaceSupport.sha256(content));
   }
 
   @Test
-  void deleteGivesUpKeepsTheFileAndSucceedsWhenRepeated() {
+  void deleteGivesUpKeepsTheFileAndSucceedsWhenRepeated() throws Exception {
     String filename = unique("hang-delete");
     byte[] content = UploadTestSupport.content(1000, 53);
-    assertThat(Api.postForm(root.getPort(), KEY, filename, "text/plain", content).statusCode())
+    assertThat(Api.local(KEY).simpleUpload(filename, "text/plain", content).statusCode())
         .isEqualTo(200);
     FilesTestResource.storeProxy().freeze();
 

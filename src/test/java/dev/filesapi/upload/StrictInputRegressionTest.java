@@ -1,14 +1,14 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.support.Problems.problem;
+import static dev.filesapi.support.Problems.validation;
 import static dev.filesapi.upload.UploadTestSupport.abort;
 import static dev.filesapi.upload.UploadTestSupport.assertUnchanged;
 import static dev.filesapi.upload.UploadTestSupport.checkpoint;
 import static dev.filesapi.upload.UploadTestSupport.initiate;
 import static dev.filesapi.upload.UploadTestSupport.post;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.token;
 import static dev.filesapi.upload.UploadTestSupport.unique;
-import static dev.filesapi.upload.UploadTestSupport.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.filesapi.support.Api;

@@ -1,10 +1,10 @@
 package dev.filesapi.upload;
 
+import static dev.filesapi.support.Problems.problem;
 import static dev.filesapi.upload.UploadTestSupport.KEY;
 import static dev.filesapi.upload.UploadTestSupport.abort;
 import static dev.filesapi.upload.UploadTestSupport.assertUnchanged;
 import static dev.filesapi.upload.UploadTestSupport.initiate;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.token;
 import static dev.filesapi.upload.UploadTestSupport.unique;
 import static io.restassured.RestAssured.given;

@@ -1,15 +1,15 @@
 package dev.filesapi.upload;
 
 import static dev.filesapi.support.Api.as;
+import static dev.filesapi.support.Problems.problem;
+import static dev.filesapi.support.Problems.validation;
 import static dev.filesapi.upload.UploadTestSupport.KEY;
 import static dev.filesapi.upload.UploadTestSupport.MIB;
 import static dev.filesapi.upload.UploadTestSupport.abort;
 import static dev.filesapi.upload.UploadTestSupport.checkpoint;
 import static dev.filesapi.upload.UploadTestSupport.initiate;
-import static dev.filesapi.upload.UploadTestSupport.problem;
 import static dev.filesapi.upload.UploadTestSupport.token;
 import static dev.filesapi.upload.UploadTestSupport.unique;
-import static dev.filesapi.upload.UploadTestSupport.validation;
 import static dev.filesapi.upload.UploadTestSupport.view;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,8 +8,8 @@ import static dev.filesapi.upload.UploadTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.filesapi.common.ApiException;
-import dev.filesapi.common.DatabaseUnavailableException;
+import dev.filesapi.database.DatabaseUnavailableException;
+import dev.filesapi.problem.ApiException;
 import dev.filesapi.support.FilesTestResource;
 import dev.filesapi.support.Tenants;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -10,42 +10,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Shared assertions for the upload error tests: problem bodies and unchanged upload state. */
+/**
+ * Shared requests and assertions for the upload tests: initiate bodies, checkpoints, the upload as
+ * read back and unchanged upload state (problem bodies: {@link dev.filesapi.support.Problems}).
+ */
 final class UploadTestSupport {
   static final int MIB = 1024 * 1024;
   static final String KEY = FilesTestResource.API_KEY;
-  static final String PROBLEM_JSON = "application/problem+json";
 
   private UploadTestSupport() {}
 
   /** A filename no other test uses. */
   static String unique(String label) {
     return "errors-" + label + "-" + UUID.randomUUID() + ".bin";
-  }
-
-  /**
-   * Asserts that the response is an RFC 9457 problem with this status and code, and returns its
-   * body.
-   */
-  static JsonPath problem(Response response, int status, String code) {
-    String body = response.asString();
-    assertThat(response.statusCode()).as("status of %s", body).isEqualTo(status);
-    assertThat(response.contentType()).as("content type of %s", body).startsWith(PROBLEM_JSON);
-    JsonPath json = new JsonPath(body);
-    assertThat(json.getString("code")).as("code of %s", body).isEqualTo(code);
-    assertThat(json.getInt("status")).isEqualTo(status);
-    assertThat(json.getString("title")).isNotBlank();
-    assertThat(json.getString("type")).isEqualTo("about:blank");
-    assertThat(body).doesNotContain(KEY).doesNotContain("Exception").doesNotContain("\tat ");
-    return json;
-  }
-
-  /** A 400 validation_failed problem whose errors name this field. */
-  static JsonPath validation(Response response, String field) {
-    JsonPath json = problem(response, 400, "validation_failed");
-    List<String> fields = json.getList("errors.field");
-    assertThat(fields).as("errors of %s", json.prettify()).contains(field);
-    return json;
   }
 
   static Map<String, Object> initiateBody(String filename, String fileType, Object numBytes) {

@@ -534,15 +534,12 @@ class UppyS3RoutesTest {
   }
 
   @Test
-  void aFileIdThatLooksLikeATokenPathIsNotRewritten() {
+  void aFileIdThatLooksLikeATokenPathIsNotRewritten() throws Exception {
     String name = "notes/uppy/t/ut_x/s3/multipart";
     HttpResponse<String> stored =
-        Api.postForm(
-            io.restassured.RestAssured.port,
-            FilesTestResource.API_KEY,
-            name,
-            "text/plain",
-            "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Api.local(FilesTestResource.API_KEY)
+            .simpleUpload(
+                name, "text/plain", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(stored.statusCode()).isEqualTo(200);
     Api.api().redirects().follow(false).get("/v1/files/download/" + name).then().statusCode(302);
   }

@@ -105,9 +105,9 @@ class CephRgwContractTest extends StorageBackendContractTest {
   }
 
   /**
-   * The bucket settings docs/configuration.md gives for RGW are accepted as sent by the AWS SDK: a CORS rule
-   * exposing {@code ETag} to browsers that PUT parts (a preflight and a part PUT from the origin
-   * answer with it), and a lifecycle rule aborting abandoned multipart uploads.
+   * The bucket settings docs/configuration.md gives for RGW are accepted as sent by the AWS SDK: a
+   * CORS rule exposing {@code ETag} to browsers that PUT parts (a preflight and a part PUT from the
+   * origin answer with it), and a lifecycle rule aborting abandoned multipart uploads.
    */
   @Test
   void theReadmesBucketSettingsApply() throws Exception {

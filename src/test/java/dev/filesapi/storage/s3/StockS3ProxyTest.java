@@ -94,13 +94,12 @@ class StockS3ProxyTest {
   }
 
   @Test
-  void aSimpleUploadStoresAndDownloads() {
+  void aSimpleUploadStoresAndDownloads() throws Exception {
     byte[] content = content(100_000, 2);
     String name = "stock-simple-" + UUID.randomUUID() + ".bin";
 
     HttpResponse<String> stored =
-        Api.postForm(
-            io.restassured.RestAssured.port, KEY, name, "application/octet-stream", content);
+        Api.local(KEY).simpleUpload(name, "application/octet-stream", content);
 
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
     assertThat(downloaded(name)).isEqualTo(content);

@@ -69,7 +69,7 @@ class QuotaTest {
   }
 
   @Test
-  void fileSizeLimitIs413ForInitiateAndSimpleUpload() {
+  void fileSizeLimitIs413ForInitiateAndSimpleUpload() throws Exception {
     String key = organizationWithQuotas(10, 64);
     Api.initiate(key, "fits", 64, false).then().statusCode(200);
     Api.initiate(key, "too-big", 65, false)
@@ -79,10 +79,9 @@ class QuotaTest {
         .body("code", equalTo("file_too_large"));
 
     HttpResponse<String> small =
-        Api.postForm(root.getPort(), key, "small.txt", "text/plain", new byte[64]);
+        Api.local(key).simpleUpload("small.txt", "text/plain", new byte[64]);
     assertThat(small.statusCode()).isEqualTo(200);
-    HttpResponse<String> big =
-        Api.postForm(root.getPort(), key, "big.txt", "text/plain", new byte[65]);
+    HttpResponse<String> big = Api.local(key).simpleUpload("big.txt", "text/plain", new byte[65]);
     assertThat(big.statusCode()).isEqualTo(413);
     assertThat(big.body()).contains("\"code\":\"file_too_large\"");
     Api.as(key).get("/v1/files/metadata/big.txt").then().statusCode(404);
