@@ -1,4 +1,4 @@
-package dev.filesapi.common;
+package dev.filesapi.openapi;
 
 import dev.filesapi.support.FilesTestResource;
 import io.quarkus.test.common.WithTestResource;

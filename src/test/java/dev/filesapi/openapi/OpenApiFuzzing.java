@@ -1,4 +1,4 @@
-package dev.filesapi.common;
+package dev.filesapi.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
