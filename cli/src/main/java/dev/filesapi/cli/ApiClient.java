@@ -122,7 +122,19 @@ final class ApiClient {
    * CliFailure} when the service cannot be reached at all.
    */
   Answer send(String method, String path, Object jsonBody, String action) {
-    HttpRequest request = request(method, path, jsonBody);
+    return send(request(method, path, jsonBody));
+  }
+
+  /** POST of a body of the given type, retried as {@link #send(String, String, Object, String)}. */
+  Answer post(String path, String contentType, byte[] body) {
+    return send(
+        authorized(path)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build());
+  }
+
+  private Answer send(HttpRequest request) {
     int attempt = 0;
     while (true) {
       attempt++;
@@ -156,13 +168,16 @@ final class ApiClient {
     return status >= 500 || status == 429 || status == 408;
   }
 
+  private HttpRequest.Builder authorized(String path) {
+    return HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(120))
+        .header("Authorization", "Bearer " + key)
+        .header("User-Agent", USER_AGENT)
+        .header("Accept", "application/json, application/problem+json");
+  }
+
   HttpRequest request(String method, String path, Object jsonBody) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(120))
-            .header("Authorization", "Bearer " + key)
-            .header("User-Agent", USER_AGENT)
-            .header("Accept", "application/json, application/problem+json");
+    HttpRequest.Builder builder = authorized(path);
     if (jsonBody == null) {
       builder.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -119,13 +120,12 @@ final class Uploader {
     } catch (IOException e) {
       throw new CliFailure(ExitCode.NOT_FOUND, "cannot read " + path + ": " + e.getMessage());
     }
-    if (size == 0) {
-      throw new CliFailure(
-          ExitCode.FAILED, path + " is empty: multipart uploads take files of 1 byte or more");
-    }
     String name = options.name().orElse(path.getFileName().toString());
     String type = options.type().orElse(MediaTypes.of(name));
     long started = System.nanoTime();
+    if (size == 0) {
+      return empty(name, type, started);
+    }
 
     Map<String, Object> initiate = new LinkedHashMap<>();
     initiate.put("filename", name);
@@ -203,6 +203,44 @@ final class Uploader {
     } catch (IOException e) {
       throw new CliFailure(ExitCode.FAILED, "cannot read " + path + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * An empty file, which a multipart upload cannot take ({@code num_bytes} is 1 or more): the
+   * simple upload, {@code POST /files}, one form part of no bytes.
+   */
+  private Map<String, Object> empty(String name, String type, long started) {
+    String boundary = "files-cli-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    String quoted = name.replace("\\", "\\\\").replace("\"", "\\\"");
+    String form =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+            + quoted
+            + "\"\r\nContent-Type: "
+            + type
+            + "\r\n\r\n\r\n--"
+            + boundary
+            + "--\r\n";
+    ApiClient.Answer answer =
+        api.post(
+            "files",
+            "multipart/form-data; boundary=" + boundary,
+            form.getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> stored = api.expectOk(answer, "upload").json();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("file_id", stored.get("file_id"));
+    result.put("file_uid", stored.get("file_uid"));
+    result.put("num_bytes", 0);
+    result.put("upload_id", null);
+    result.put("resumed", false);
+    result.put("num_parts", 0);
+    result.put("parts_skipped", 0);
+    result.put("parts_sent", 0);
+    result.put("put_requests", 0);
+    result.put("retries", 0);
+    result.put("seconds", (System.nanoTime() - started) / 1e9);
+    return result;
   }
 
   /** Ctrl+C (or SIGTERM): record what is done, and say how to go on. */

@@ -91,4 +91,16 @@ class UploadDownloadIT {
     assertEquals(4_000_000L, Json.parseObject(download.out()).get("resumed_at"));
     assertEquals(-1, Files.mismatch(file, dir.resolve("copy.bin")));
   }
+
+  @Test
+  void anEmptyFileGoesThroughTheSimpleUpload() throws Exception {
+    Cli cli = new Cli(dir, service);
+    Files.write(dir.resolve("empty.txt"), new byte[0]);
+    Cli.Result upload = cli.run("upload", "empty.txt", "--json");
+    assertEquals(0, upload.exit(), upload::toString);
+    assertEquals("empty.txt", Json.parseObject(upload.out()).get("file_id"));
+    Cli.Result download = cli.run("download", "empty.txt", "back.txt");
+    assertEquals(0, download.exit(), download::toString);
+    assertEquals(0, Files.size(dir.resolve("back.txt")));
+  }
 }
