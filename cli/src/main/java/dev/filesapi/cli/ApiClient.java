@@ -224,6 +224,9 @@ final class ApiClient {
       exit = ExitCode.FAILED;
     }
     message = action + ": " + problem.describe(status);
+    if ("upload_mismatch".equals(problem.code())) {
+      message += "; to start afresh under this name: --no-resume";
+    }
     return new CliFailure(exit, message);
   }
 

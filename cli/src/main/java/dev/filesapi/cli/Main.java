@@ -138,9 +138,18 @@ public final class Main {
   }
 
   private static long intervalMillis(Arguments args) {
-    return args.value("--progress-interval")
-        .map(v -> (long) (Double.parseDouble(v) * 1000))
-        .orElse(10_000L);
+    try {
+      long millis =
+          args.value("--progress-interval")
+              .map(v -> (long) (Double.parseDouble(v) * 1000))
+              .orElse(10_000L);
+      if (millis < 100) {
+        throw new NumberFormatException();
+      }
+      return millis;
+    } catch (NumberFormatException e) {
+      throw new CliFailure(ExitCode.USAGE, "--progress-interval is seconds, 0.1 or more");
+    }
   }
 
   private static RateLimit rateLimit(Arguments args) {
