@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
@@ -31,10 +33,20 @@ final class Downloader {
   private final Backoff backoff;
   private final PrintStream err;
 
+  /** A transfer that delivers no byte for this long is broken off and continued with a range. */
+  static final Duration STALL = Duration.ofSeconds(60);
+
+  private final Duration stall;
+
   Downloader(ApiClient api, Backoff backoff, PrintStream err) {
+    this(api, backoff, err, STALL);
+  }
+
+  Downloader(ApiClient api, Backoff backoff, PrintStream err, Duration stall) {
     this.api = api;
     this.backoff = backoff;
     this.err = err;
+    this.stall = stall;
   }
 
   Map<String, Object> download(
@@ -101,6 +113,7 @@ final class Downloader {
             have = out.size();
           } catch (RetryableAnswer e) {
             problem = e.getMessage();
+            have = out.size(); // the CRC holds exactly the bytes written: go on after them
           }
           if (!backoff.again(Math.max(attempt, 1))) {
             throw new CliFailure(
@@ -250,10 +263,37 @@ final class Downloader {
         throw new RetryableAnswer("unexpected Content-Range: " + range);
       }
     }
-    try (InputStream in = response.body()) {
+    // java.net.http has no read timeout: a watchdog breaks off a read that waits too long (a
+    // close alone does not wake a blocked read, an interrupt alone is ignored by Java 17's stream).
+    InputStream in = response.body();
+    AtomicLong lastRead = new AtomicLong(System.nanoTime());
+    AtomicBoolean stalled = new AtomicBoolean();
+    Thread reader = Thread.currentThread();
+    Thread watchdog =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                if (System.nanoTime() - lastRead.get() > stall.toNanos()) {
+                  stalled.set(true);
+                  closeQuietly(in);
+                  reader.interrupt();
+                  return;
+                }
+                try {
+                  Thread.sleep(Math.max(10, stall.toMillis() / 10));
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "download-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    try {
       byte[] buffer = new byte[1 << 18];
       int n;
       while ((n = in.read(buffer)) > 0) {
+        lastRead.set(System.nanoTime());
         if (have + n > size) {
           throw new CliFailure(
               ExitCode.FAILED, "download of " + fileId + ": more bytes than its " + size);
@@ -265,9 +305,34 @@ final class Downloader {
         }
         crc.update(buffer, 0, n);
         progress.addBytes(n);
+        lastRead.set(System.nanoTime());
       }
+    } catch (IOException e) {
+      if (stalled.get()) {
+        throw new RetryableAnswer("no byte for " + stall.toSeconds() + " s");
+      }
+      throw e;
+    } finally {
+      watchdog.interrupt();
+      try {
+        watchdog.join();
+      } catch (InterruptedException e) {
+        stalled.set(true);
+      }
+      if (stalled.get()) {
+        Thread.interrupted(); // the watchdog's interrupt: this thread goes on with a range
+      }
+      closeQuietly(in);
     }
     return have;
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // the connection is dropped either way
+    }
   }
 
   private HttpResponse<InputStream> sendStream(HttpRequest.Builder request) throws IOException {
