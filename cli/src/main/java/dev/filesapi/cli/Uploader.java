@@ -127,6 +127,13 @@ final class Uploader {
       return empty(name, type, started);
     }
 
+    if (options.resume()) {
+      Optional<Map<?, ?>> completing = completing(name, size);
+      if (completing.isPresent()) {
+        return finishCompleting(path, name, size, completing.get(), options, started);
+      }
+    }
+
     Map<String, Object> initiate = new LinkedHashMap<>();
     initiate.put("filename", name);
     initiate.put("file_type", type);
@@ -177,22 +184,7 @@ final class Uploader {
         progress.phase("completing");
         Map<String, Object> registered = complete(run, checksum);
         printer.close();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("file_id", registered.get("file_id"));
-        result.put("file_uid", registered.get("file_uid"));
-        result.put("num_bytes", registered.get("num_bytes"));
-        result.put("upload_id", uploadId);
-        result.put("resumed", resumed);
-        result.put("num_parts", numParts);
-        result.put("parts_skipped", skipped);
-        result.put("parts_sent", run.tokens.size());
-        result.put("put_requests", run.putRequests.get());
-        result.put("retries", run.retries.get());
-        if (registered.get("checksum") != null) {
-          result.put("checksum", registered.get("checksum"));
-        }
-        result.put("seconds", (System.nanoTime() - started) / 1e9);
-        return result;
+        return result(registered, run, resumed, skipped, started);
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -239,6 +231,90 @@ final class Uploader {
     result.put("parts_sent", 0);
     result.put("put_requests", 0);
     result.put("retries", 0);
+    result.put("seconds", (System.nanoTime() - started) / 1e9);
+    return result;
+  }
+
+  /**
+   * The upload of this name and size that an earlier run left {@code completing} (it was stopped
+   * after sending the complete): {@code resume_if_started} only finds uploads in progress. (The
+   * upload's view has no file type to compare.)
+   */
+  private Optional<Map<?, ?>> completing(String name, long size) {
+    Map<String, Object> page =
+        api.getJson("files/uploads?status=completing&limit=1000", "unfinished uploads");
+    Object uploads = page.get("uploads");
+    if (!(uploads instanceof List<?> list)) {
+      return Optional.empty();
+    }
+    for (Object item : list) {
+      if (item instanceof Map<?, ?> upload
+          && name.equals(upload.get("file_name"))
+          && upload.get("total_bytes") instanceof Number bytes
+          && bytes.longValue() == size) {
+        return Optional.of(upload);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Sends the complete of an upload an earlier run left completing again, until the file. */
+  private Map<String, Object> finishCompleting(
+      Path path, String name, long size, Map<?, ?> upload, Options options, long started) {
+    String uploadId = (String) upload.get("upload_id");
+    int numParts = ((Number) upload.get("num_parts")).intValue();
+    if (options.progress() != ProgressPrinter.Mode.NONE) {
+      err.println(
+          "completing "
+              + name
+              + ": upload "
+              + uploadId
+              + " was being completed when the last run stopped");
+    }
+    Progress progress = new Progress(name, size, numParts);
+    progress.partsAlreadyDone(numParts, size);
+    try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
+        Checkpointer checkpointer = new Checkpointer(api, uploadId);
+        ProgressPrinter printer =
+            new ProgressPrinter(
+                progress, options.progress(), err, options.width(), options.intervalMillis())) {
+      Run run =
+          new Run(
+              path,
+              name,
+              uploadId,
+              size,
+              numParts,
+              file,
+              new PartQueue(List.of()),
+              progress,
+              options);
+      run.checkpointer = checkpointer;
+      progress.phase("completing");
+      Map<String, Object> registered = complete(run, null);
+      printer.close();
+      return result(registered, run, true, numParts, started);
+    } catch (IOException e) {
+      throw new CliFailure(ExitCode.FAILED, "cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static Map<String, Object> result(
+      Map<String, Object> registered, Run run, boolean resumed, int skipped, long started) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("file_id", registered.get("file_id"));
+    result.put("file_uid", registered.get("file_uid"));
+    result.put("num_bytes", registered.get("num_bytes"));
+    result.put("upload_id", run.uploadId);
+    result.put("resumed", resumed);
+    result.put("num_parts", run.numParts);
+    result.put("parts_skipped", skipped);
+    result.put("parts_sent", run.tokens.size());
+    result.put("put_requests", run.putRequests.get());
+    result.put("retries", run.retries.get());
+    if (registered.get("checksum") != null) {
+      result.put("checksum", registered.get("checksum"));
+    }
     result.put("seconds", (System.nanoTime() - started) / 1e9);
     return result;
   }

@@ -56,6 +56,8 @@ class UploaderTest {
   private final Set<Integer> checkpointed = ConcurrentHashMap.newKeySet();
   private final AtomicInteger completes = new AtomicInteger();
   private int acceptedCompletes;
+  private Map<String, Object> completingUpload;
+  private final AtomicInteger initiates = new AtomicInteger();
   private volatile String checksumSent;
 
   @BeforeEach
@@ -91,10 +93,13 @@ class UploaderTest {
 
   private void api(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
-    Map<String, Object> body =
-        Json.parseObject(
-            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-    if (path.endsWith("/initiate")) {
+    String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    Map<String, Object> body = text.isEmpty() ? Map.of() : Json.parseObject(text);
+    if (path.equals("/v1/files/uploads")) {
+      List<Object> uploads = completingUpload == null ? List.of() : List.of(completingUpload);
+      respond(exchange, 200, Map.of("uploads", uploads));
+    } else if (path.endsWith("/initiate")) {
+      initiates.incrementAndGet();
       List<Object> parts = new ArrayList<>();
       offered.stream()
           .sorted()
@@ -254,5 +259,27 @@ class UploaderTest {
     assertTrue(failure.getMessage().contains("run the same command again"), failure::getMessage);
     assertEquals(0, completes.get());
     assertTrue(checkpointed.contains(0), "what was sent is checkpointed");
+  }
+
+  @Test
+  void anUploadLeftCompletingIsCompletedAgainNotStartedAgain() throws IOException {
+    Path path = file(5 * PART);
+    completingUpload = // the fields of GET /v1/files/uploads's UploadView
+        Map.of(
+            "upload_id", "upl_1",
+            "file_name", "f.bin",
+            "total_bytes", 5 * PART,
+            "num_parts", 5,
+            "status", "completing");
+    acceptedCompletes = 1;
+
+    Map<String, Object> result = upload(path, 2);
+
+    assertEquals(0, initiates.get());
+    assertEquals(true, result.get("resumed"));
+    assertEquals(0, result.get("parts_sent"));
+    assertEquals(5, result.get("parts_skipped"));
+    assertEquals(2, completes.get(), "a 202, then the file");
+    assertTrue(puts.isEmpty());
   }
 }
