@@ -31,19 +31,22 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * {@code 200} at once and keeps the connection alive until the result (as AWS S3 does), so a
  * complete that takes longer than the service's read timeout ({@code
  * quarkus.s3.sync-client.socket-timeout}, 60 s) is not cut by it; the complete's own deadline
- * bounds it. Here the store takes 3 s to assemble and the read timeout is 1 s. The answer that
+ * bounds it. S3Proxy writes a newline every second while it works; here the store takes 4.5 s to
+ * assemble and the read timeout is 2 s (a 1 s timeout equals the newline's interval, and a loaded
+ * machine once let a gap pass it: CI, 2.02 s). The answer that
  * follows a long assembly is not always one the SDK can parse (seen once under load): the service
  * then looks at the object, as after any failure.
  */
 class SlowCompleteKeepAliveTest {
   private static final String BUCKET = "keep-alive";
-  private static final Duration ASSEMBLY = Duration.ofSeconds(3);
+  private static final Duration ASSEMBLY = Duration.ofMillis(4_500);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
 
-  /** Completes may take 30 s a part, so only the read timeout (1 s) can cut one. */
+  /** Completes may take 30 s a part, so only the read timeout (2 s) can cut one. */
   private static final StoreDeadlines DEADLINES =
       new StoreDeadlines(
-          Duration.ofSeconds(1),
-          Duration.ofMillis(500),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
           Duration.ofSeconds(30),
           Duration.ofSeconds(60),
           100L * 1024 * 1024,
@@ -64,7 +67,7 @@ class SlowCompleteKeepAliveTest {
       Throwable failure =
           catchThrowable(() -> backend.complete(key, uploadId, List.of(new PartToken(0, token))));
 
-      // Not cut by the 1 s read timeout: the call lasted the whole assembly.
+      // Not cut by the 2 s read timeout: the call lasted the whole assembly.
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(ASSEMBLY);
       // S3Proxy has sent its 200 and XML head before the assembly's outcome is known, and its
       // answer was once not one the SDK could parse (under load): the service settles that, as
@@ -88,7 +91,7 @@ class SlowCompleteKeepAliveTest {
     try (EmbeddedStore store =
             EmbeddedStore.inMemory("keep-alive-key", "keep-alive-secret").start(0, BUCKET);
         FreezableProxy relay = FreezableProxy.start(store::port)) {
-      relay.delayCompleteAnswers(Duration.ofSeconds(3));
+      relay.delayCompleteAnswers(READ_TIMEOUT.plusSeconds(2));
       StorageBackend backend = backendAt(relay.endpoint());
       String key = "orgs/o/files/" + UUID.randomUUID();
       String uploadId = backend.begin(key, "application/octet-stream");
@@ -103,7 +106,7 @@ class SlowCompleteKeepAliveTest {
     }
   }
 
-  /** The S3 backend at this endpoint, its read timeout 1 s. */
+  /** The S3 backend at this endpoint, its read timeout 2 s. */
   private static StorageBackend backendAt(String endpoint) {
     return S3StorageBackendContractTest.backendAt(
         endpoint,
@@ -111,7 +114,7 @@ class SlowCompleteKeepAliveTest {
         DEADLINES,
         StaticCredentialsProvider.create(
             AwsBasicCredentials.create("keep-alive-key", "keep-alive-secret")),
-        Duration.ofSeconds(1));
+        READ_TIMEOUT);
   }
 
   private static String putPart(StorageBackend backend, String key, String uploadId)
