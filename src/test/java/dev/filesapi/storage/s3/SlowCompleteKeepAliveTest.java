@@ -33,9 +33,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * quarkus.s3.sync-client.socket-timeout}, 60 s) is not cut by it; the complete's own deadline
  * bounds it. S3Proxy writes a newline every second while it works; here the store takes 4.5 s to
  * assemble and the read timeout is 2 s (a 1 s timeout equals the newline's interval, and a loaded
- * machine once let a gap pass it: CI, 2.02 s). The answer that
- * follows a long assembly is not always one the SDK can parse (seen once under load): the service
- * then looks at the object, as after any failure.
+ * machine once let a gap pass it: CI, 2.02 s). The answer that follows a long assembly is not
+ * always one the SDK can parse (seen once under load): the service then looks at the object, as
+ * after any failure.
  */
 class SlowCompleteKeepAliveTest {
   private static final String BUCKET = "keep-alive";
