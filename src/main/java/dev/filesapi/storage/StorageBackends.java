@@ -1,5 +1,7 @@
 package dev.filesapi.storage;
 
+import dev.filesapi.storage.azure.AzureConfig;
+import dev.filesapi.storage.azure.AzureStorageBackend;
 import dev.filesapi.storage.gcs.GcsConfig;
 import dev.filesapi.storage.gcs.GcsStorageBackend;
 import dev.filesapi.storage.s3.S3StorageBackend;
@@ -13,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The one {@link StorageBackend} of this deployment, chosen by {@code files.storage.backend}. Only
- * the chosen backend is built, so S3 needs no {@code files.gcs.*} settings and GCS no S3 ones.
+ * the chosen backend is built, so S3 needs no {@code files.gcs.*} settings, GCS no S3 ones and
+ * Azure only {@code files.storage.azure.connection-string}.
  */
 @ApplicationScoped
 class StorageBackends {
@@ -25,13 +28,15 @@ class StorageBackends {
       StorageConfig storage,
       Instance<S3StorageBackend> s3,
       Instance<GcsConfig> gcs,
+      Instance<AzureConfig> azure,
       StoreDeadlines deadlines) {
     return switch (storage.backend()) {
       case "s3" -> s3.get();
       case "gcs" -> GcsStorageBackend.create(gcs.get(), storage.bucket(), deadlines);
+      case "azure" -> AzureStorageBackend.create(azure.get(), storage.bucket(), deadlines);
       default ->
           throw new IllegalStateException(
-              "files.storage.backend must be s3 or gcs, not '" + storage.backend() + "'");
+              "files.storage.backend must be s3, gcs or azure, not '" + storage.backend() + "'");
     };
   }
 

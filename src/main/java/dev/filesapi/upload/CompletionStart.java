@@ -9,6 +9,7 @@ import dev.filesapi.file.RegisteredFile;
 import dev.filesapi.problem.ApiException;
 import dev.filesapi.storage.IntegrityAlgorithm;
 import dev.filesapi.storage.PartToken;
+import dev.filesapi.storage.StorageBackend;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -29,13 +30,19 @@ import java.util.stream.IntStream;
 public class CompletionStart {
   private static final int CRC32C_BASE64_CHARS = 8;
 
+  private final StorageBackend storage;
   private final UploadLifecycle lifecycle;
   private final UploadParts parts;
   private final CompletionWork work;
   private final CompletionLease lease;
 
   CompletionStart(
-      UploadLifecycle lifecycle, UploadParts parts, CompletionWork work, CompletionLease lease) {
+      UploadLifecycle lifecycle,
+      UploadParts parts,
+      CompletionWork work,
+      CompletionLease lease,
+      StorageBackend storage) {
+    this.storage = storage;
     this.lifecycle = lifecycle;
     this.parts = parts;
     this.work = work;
@@ -127,7 +134,7 @@ public class CompletionStart {
     }
     requireChecksum(upload, request.integrityChecksum());
     List<PartTokenEntry> given = request.partsOrEmpty();
-    requireTokens("parts", given, upload.numParts);
+    requireTokens("parts", given, upload.numParts, storage.capabilities().partTokens());
     TreeMap<Integer, String> checkpointed = parts.checkpointed(upload.id);
     TreeMap<Integer, String> tokens = new TreeMap<>(checkpointed);
     tokens.putAll(latestTokens(given));
@@ -173,7 +180,7 @@ public class CompletionStart {
     try {
       requireChecksum(upload, request.integrityChecksum());
       List<PartTokenEntry> given = request.partsOrEmpty();
-      requireTokens("parts", given, upload.numParts);
+      requireTokens("parts", given, upload.numParts, storage.capabilities().partTokens());
       TreeMap<Integer, String> tokens = new TreeMap<>(parts.checkpointed(upload.id));
       tokens.putAll(latestTokens(given));
       upload.completingUntil = lease.fromNow();

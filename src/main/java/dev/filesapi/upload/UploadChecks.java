@@ -55,14 +55,22 @@ final class UploadChecks {
     }
   }
 
-  static void requireTokens(String field, List<PartTokenEntry> entries, int numParts) {
+  /**
+   * Checks part numbers and tokens.
+   *
+   * @param tokensAnswered whether the store answers each part PUT with a token ({@link
+   *     dev.filesapi.storage.BackendCapabilities#partTokens()}); where it answers none (Azure), an
+   *     empty token is what a client has to send and is accepted
+   */
+  static void requireTokens(
+      String field, List<PartTokenEntry> entries, int numParts, boolean tokensAnswered) {
     for (int i = 0; i < entries.size(); i++) {
       PartTokenEntry entry = entries.get(i);
       if (entry.partNumber() < 0 || entry.partNumber() >= numParts) {
         throw ApiException.validation(
             field + "[" + i + "].part_number", "must be between 0 and " + (numParts - 1));
       }
-      if (entry.partToken().isBlank()
+      if ((tokensAnswered && entry.partToken().isBlank())
           || entry.partToken().length() > 1024
           || entry.partToken().chars().anyMatch(Character::isISOControl)) {
         throw ApiException.validation(

@@ -74,7 +74,7 @@ public class UploadService {
               // A shared row lock: checkpoints run side by side, a complete waits for them.
               Upload upload = require(organizationId, uploadId, LockModeType.PESSIMISTIC_READ);
               UploadChecks.requirePlanned(upload);
-              requireTokens("parts", entries, upload.numParts);
+              requireTokens("parts", entries, upload.numParts, storage.capabilities().partTokens());
               requireInProgress(upload);
               // A part named twice (with the same token) is stored once: count what is stored.
               Map<Integer, String> tokens = latestTokens(entries);

@@ -93,6 +93,8 @@ public class UppyS3Resource {
   /** The store's part count: Companion's part numbers are 1 … maxParts. */
   private final int maxParts;
 
+  private final boolean partTokens;
+
   UppyS3Resource(
       UploadInitiation initiation,
       UploadService uploads,
@@ -106,6 +108,7 @@ public class UppyS3Resource {
     this.config = config;
     this.caller = caller;
     this.maxParts = storage.capabilities().maxParts();
+    this.partTokens = storage.capabilities().partTokens();
   }
 
   @POST
@@ -131,10 +134,25 @@ public class UppyS3Resource {
       description = "too_many_uploads",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   @APIResponse(
+      responseCode = "501",
+      description =
+          "not_supported_by_store: the store answers part PUTs without an ETag (Azure Blob),"
+              + " which @uppy/aws-s3 needs",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
+  @APIResponse(
       responseCode = "503",
       description = "storage_unavailable",
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public CreatedMultipart create(CreateMultipart body) {
+    if (!partTokens) {
+      // @uppy/aws-s3 waits for ever on a part PUT answered without an ETag: refuse up front.
+      throw ApiException.of(
+          501,
+          "not_supported_by_store",
+          "@uppy/aws-s3 reads each part's ETag from the store's answer, and this service's store"
+              + " (Azure Blob) answers part PUTs without one: upload through /v1/files/uploads,"
+              + " the uploader page or the files CLI");
+    }
     if (body == null) {
       throw ApiException.validation("filename", "is required");
     }

@@ -211,7 +211,7 @@ export class Limiter {
   }
 }
 
-/** PUTs one part with XMLHttpRequest (for upload progress); resolves with the ETag. */
+/** PUTs one part with XMLHttpRequest (for upload progress); resolves with the ETag (or '' on Azure). */
 function putPart(url, body, signal, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -226,6 +226,8 @@ function putPart(url, body, signal, onProgress) {
       if (xhr.status >= 200 && xhr.status < 300) {
         const etag = xhr.getResponseHeader('ETag');
         if (etag) return done(resolve, etag);
+        // Azure's Put Block (a comp=block URL) answers no ETag: the part's token is empty.
+        if (/[?&]comp=block(&|$)/.test(url)) return done(resolve, '');
         return done(
           reject,
           new UploadError(

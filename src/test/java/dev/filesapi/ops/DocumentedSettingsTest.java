@@ -42,6 +42,7 @@ class DocumentedSettingsTest {
       Map.ofEntries(
           Map.entry("files.storage.bucket", FilesTestResource.BUCKET),
           Map.entry("files.gcs.project-id", "files-api-test"),
+          Map.entry("files.storage.azure.connection-string", "UseDevelopmentStorage=true"),
           Map.entry("files.gcs.hmac.access-id", "GOOG1EXAMPLEACCESSID"),
           Map.entry("files.gcs.hmac.secret", "example-hmac-secret"),
           Map.entry("files.bootstrap.api-key", FilesTestResource.API_KEY),

@@ -58,6 +58,11 @@ public abstract class StorageBackendContractTest {
     return -1;
   }
 
+  /** The store's error code for a bucket (container) that does not exist. */
+  protected String missingBucketCode() {
+    return "NoSuchBucket";
+  }
+
   /** A fresh key per test, with characters that need encoding in URLs. */
   protected String newKey() {
     return "orgs/org 1/files/f+&ü-" + UUID.randomUUID();
@@ -149,13 +154,19 @@ public abstract class StorageBackendContractTest {
     }
   }
 
+  /**
+   * A store that answers part tokens names the part whose token it does not hold; one that answers
+   * none ({@code partTokens} false: Azure) names a part it never received.
+   */
   @Test
   void completeWithAWrongTokenNamesThePart() throws Exception {
     String key = newKey();
     String uploadId = backend().begin(key, "application/octet-stream");
     Map<Integer, PresignedUrl> urls = backend().presignParts(key, uploadId, List.of(0, 1), TTL);
     String token0 = put(urls.get(0).url(), bytes(5 * MIB, 7));
-    put(urls.get(1).url(), bytes(10, 8));
+    if (backend().capabilities().partTokens()) {
+      put(urls.get(1).url(), bytes(10, 8));
+    }
 
     assertThatThrownBy(
             () ->
@@ -337,7 +348,7 @@ public abstract class StorageBackendContractTest {
     assertThatThrownBy(() -> missing.begin(newKey(), "text/plain"))
         .isInstanceOfSatisfying(
             StorageRejectedException.class,
-            e -> assertThat(e.errorCode()).isEqualTo("NoSuchBucket"));
+            e -> assertThat(e.errorCode()).isEqualTo(missingBucketCode()));
     assertThatThrownBy(() -> missing.abort(newKey(), "no-such-upload"))
         .isInstanceOf(StorageRejectedException.class);
     assertThatThrownBy(missing::checkReachable).isInstanceOf(StorageRejectedException.class);
@@ -355,7 +366,10 @@ public abstract class StorageBackendContractTest {
     return key;
   }
 
-  /** A plain PUT to the URL as returned; answers the ETag. */
+  /**
+   * A plain PUT to the URL as returned, as the source API's client sends it: 200 or 201 is success,
+   * and the ETag, or "" where the store answers none, is the token.
+   */
   protected static String put(String url, byte[] body) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HTTP.send(
@@ -363,8 +377,8 @@ public abstract class StorageBackendContractTest {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return response.headers().firstValue("ETag").orElseThrow();
+    assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+    return response.headers().firstValue("ETag").orElse("");
   }
 
   protected static byte[] download(URI url) throws IOException, InterruptedException {

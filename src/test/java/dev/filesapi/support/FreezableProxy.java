@@ -194,12 +194,16 @@ public final class FreezableProxy implements AutoCloseable {
     return start.matches("^(GET|PUT|POST|HEAD|DELETE) .*");
   }
 
-  /** A request line {@code POST /bucket/key?uploadId=…}: CompleteMultipartUpload. */
+  /**
+   * A request line {@code POST /bucket/key?uploadId=…} (S3's CompleteMultipartUpload) or {@code PUT
+   * /account/container/blob?comp=blocklist} (Azure's Put Block List).
+   */
   private static boolean isComplete(byte[] buffer, int length) {
     String head = new String(buffer, 0, Math.min(length, 2048), StandardCharsets.ISO_8859_1);
     int lineEnd = head.indexOf("\r\n");
     String line = lineEnd < 0 ? head : head.substring(0, lineEnd);
-    return line.startsWith("POST ") && line.contains("uploadId=");
+    return (line.startsWith("POST ") && line.contains("uploadId="))
+        || (line.startsWith("PUT ") && line.contains("comp=blocklist"));
   }
 
   private void closeQuietly(Socket socket) {

@@ -408,7 +408,12 @@ final class Uploader {
     }
   }
 
-  /** PUTs one part until the store takes it; returns its ETag. */
+  /** Whether a part URL is Azure's Put Block, which answers without an ETag. */
+  static boolean isAzureBlock(String url) {
+    return url.matches(".*[?&]comp=block(&.*)?");
+  }
+
+  /** PUTs one part until the store takes it; returns its ETag ("" on Azure). */
   private String send(Run run, Part part) {
     Part current = part;
     int attempt = 0;
@@ -440,6 +445,9 @@ final class Uploader {
         int status = response.statusCode();
         if (status / 100 == 2) {
           Optional<String> etag = response.headers().firstValue("ETag");
+          if (etag.isEmpty() && isAzureBlock(current.url())) {
+            etag = Optional.of(""); // Azure's Put Block answers none: the token is empty
+          }
           if (etag.isEmpty()) {
             throw new CliFailure(
                 ExitCode.STORE_REFUSED,

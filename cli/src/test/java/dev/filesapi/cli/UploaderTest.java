@@ -205,6 +205,20 @@ class UploaderTest {
     return out.toByteArray();
   }
 
+  /** Azure's Put Block answers no ETag: only its URLs (comp=block) take an empty token. */
+  @Test
+  void onlyAzurePutBlockUrlsMayAnswerWithoutAnETag() {
+    assertTrue(
+        Uploader.isAzureBlock(
+            "http://127.0.0.1:10000/devstoreaccount1/files/orgs/o/files/f?sv=2021-08-06&sr=b"
+                + "&sp=w&se=2026-12-07T13%3A00%3A00Z&sig=abc&comp=block&blockid=cGFydC0wMDAwMA%3D%3D"));
+    assertEquals(
+        false,
+        Uploader.isAzureBlock(
+            "http://127.0.0.1:9000/files/orgs/o/files/f?uploadId=u&partNumber=1&X-Amz-Signature=s"));
+    assertEquals(false, Uploader.isAzureBlock("http://store/k?comp=blocklist"));
+  }
+
   @Test
   void retriesRefreshesUrlsAndRepeatsTheCompleteUntil200() throws IOException {
     Path path = file(5 * PART - 123);
