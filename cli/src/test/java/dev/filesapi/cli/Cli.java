@@ -30,9 +30,15 @@ final class Cli {
     }
   }
 
-  /** Starts the tool; stdout and stderr go to files in the directory. */
+  /**
+   * Starts the tool; stdout and stderr go to files in the directory. Through perl (Debian's
+   * perl-base is always there), which sets SIGINT back to its default before it execs the launcher:
+   * a build started in the background ({@code nohup … &}, some CI runners) ignores SIGINT, its
+   * children inherit that and the JVM then never sees a Ctrl+C, while a terminal's tool does.
+   */
   Process start(String... args) throws IOException {
     List<String> command = new ArrayList<>();
+    command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\""));
     command.add(LAUNCHER.toAbsolutePath().toString());
     command.addAll(List.of(args));
     ProcessBuilder builder =
