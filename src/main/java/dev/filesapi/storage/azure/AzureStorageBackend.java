@@ -14,21 +14,15 @@ import dev.filesapi.storage.azure.AzureBlobs.Answer;
 import dev.filesapi.storage.azure.AzureBlobs.Call;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Azure Blob Storage through its REST API, without an SDK: each part is a block of the file's own
@@ -53,15 +47,15 @@ public final class AzureStorageBackend implements StorageBackend {
   static final BackendCapabilities CAPABILITIES =
       new BackendCapabilities(IntegrityAlgorithm.NONE, 5 * MIB, 4000 * MIB, 10_000, true, false);
 
-  private static final Pattern BLOCK =
-      Pattern.compile("<Block><Name>([^<]*)</Name><Size>(\\d+)</Size></Block>");
   private static final String UPLOAD_MARKER = ".upload-";
 
   private final AzureBlobs blobs;
+  private final AzureObjects objects;
   private final StoreDeadlines deadlines;
 
   AzureStorageBackend(AzureBlobs blobs, StoreDeadlines deadlines) {
     this.blobs = blobs;
+    this.objects = new AzureObjects(blobs, deadlines);
     this.deadlines = deadlines;
   }
 
@@ -140,23 +134,7 @@ public final class AzureStorageBackend implements StorageBackend {
             + blobs.signer().blobSas(blobs.container(), key, "w", expiresAt, null)
             + "&comp=block&blockid=";
     return partNumber ->
-        new PresignedUrl(base + AzureSigner.encode(blockId(partNumber)), expiresAt);
-  }
-
-  /** A part's block id: the same length for every part, as Azure requires within a blob. */
-  static String blockId(int partNumber) {
-    return Base64.getEncoder()
-        .encodeToString(String.format("part-%05d", partNumber).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  /** The part a block id names, or -1 for a block this service did not name. */
-  static int partNumberOf(String blockId) {
-    try {
-      String name = new String(Base64.getDecoder().decode(blockId), StandardCharsets.US_ASCII);
-      return name.matches("part-\\d{5}") ? Integer.parseInt(name.substring(5)) : -1;
-    } catch (IllegalArgumentException e) {
-      return -1;
-    }
+        new PresignedUrl(base + AzureSigner.encode(AzureBlockList.blockId(partNumber)), expiresAt);
   }
 
   @Override
@@ -177,17 +155,7 @@ public final class AzureStorageBackend implements StorageBackend {
     if (!answer.ok()) {
       throw AzureBlobs.failure(action, answer);
     }
-    String text = answer.text();
-    int uncommitted = text.indexOf("<UncommittedBlocks");
-    Map<Integer, StoredPart> parts = new TreeMap<>();
-    Matcher block = BLOCK.matcher(text);
-    while (block.find()) {
-      int partNumber = partNumberOf(block.group(1));
-      if (partNumber >= 0 && (block.start() > uncommitted || !parts.containsKey(partNumber))) {
-        parts.put(partNumber, new StoredPart(partNumber, "", Long.parseLong(block.group(2))));
-      }
-    }
-    return new ArrayList<>(parts.values());
+    return AzureBlockList.parts(answer.text());
   }
 
   @Override
@@ -208,11 +176,7 @@ public final class AzureStorageBackend implements StorageBackend {
       String key, String uploadId, List<PartToken> parts, StoreDeadlines.Deadline deadline) {
     String action = "complete upload of " + key;
     String contentType = requireUpload(key, uploadId, action);
-    StringBuilder list = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
-    for (PartToken part : parts) {
-      list.append("<Latest>").append(blockId(part.partNumber())).append("</Latest>");
-    }
-    byte[] body = list.append("</BlockList>").toString().getBytes(StandardCharsets.UTF_8);
+    byte[] body = AzureBlockList.commit(parts);
     Answer committed =
         blobs.send(
             new Call(action, "PUT", key)
@@ -222,48 +186,14 @@ public final class AzureStorageBackend implements StorageBackend {
                 .body(body, body.length),
             deadline);
     if (committed.status() == 400 && "InvalidBlockList".equals(committed.code())) {
-      throw new InvalidPartsException(missing(parts, blocks(key, action)));
+      throw new InvalidPartsException(AzureBlockList.missing(parts, blocks(key, action)));
     }
     // 412 LeaseIdMissing: an earlier complete of this upload committed and leased the blob.
     if (!committed.ok() && !"LeaseIdMissing".equals(committed.code())) {
       throw AzureBlobs.failure(action, committed);
     }
-    lease(key);
-    deleteQuietly(marker(key, uploadId), "delete upload marker of " + key);
-  }
-
-  private static List<Integer> missing(List<PartToken> given, List<StoredPart> held) {
-    List<Integer> heldNumbers = held.stream().map(StoredPart::partNumber).toList();
-    List<Integer> missing = new ArrayList<>();
-    for (PartToken part : given) {
-      if (!heldNumbers.contains(part.partNumber())) {
-        missing.add(part.partNumber());
-      }
-    }
-    return missing;
-  }
-
-  /**
-   * Leases the registered blob for good, under an id only this service derives: a part URL still
-   * valid cannot write it any more (Put Block, Put Block List and Put Blob need the lease).
-   */
-  private void lease(String key) {
-    Answer answer =
-        blobs.send(
-            new Call("lease " + key, "PUT", key)
-                .query("comp", "lease")
-                .header("x-ms-lease-action", "acquire")
-                .header("x-ms-lease-duration", "-1")
-                .header("x-ms-proposed-lease-id", leaseId(key)),
-            deadlines.control());
-    if (!answer.ok()) {
-      throw AzureBlobs.failure("lease " + key, answer);
-    }
-  }
-
-  static String leaseId(String key) {
-    return UUID.nameUUIDFromBytes(("files-api lease " + key).getBytes(StandardCharsets.UTF_8))
-        .toString();
+    objects.lease(key);
+    objects.deleteUnleased(marker(key, uploadId), "delete upload marker of " + key);
   }
 
   /**
@@ -295,10 +225,8 @@ public final class AzureStorageBackend implements StorageBackend {
   @Override
   public void abort(String key, String uploadId) {
     String action = "abort upload of " + key;
-    deleteQuietly(marker(key, uploadId), action);
-    byte[] empty =
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList></BlockList>"
-            .getBytes(StandardCharsets.UTF_8);
+    objects.deleteUnleased(marker(key, uploadId), action);
+    byte[] empty = AzureBlockList.empty();
     Answer cleared =
         blobs.send(
             new Call(action, "PUT", key)
@@ -308,55 +236,9 @@ public final class AzureStorageBackend implements StorageBackend {
                 .body(empty, empty.length),
             deadlines.control());
     if (cleared.ok()) {
-      deleteBlob(key, action, Optional.ofNullable(cleared.header("ETag")));
+      objects.delete(key, action, Optional.ofNullable(cleared.header("ETag")));
     } else if (cleared.status() != 409 && cleared.status() != 412) {
       throw AzureBlobs.failure(action, cleared); // 409/412: a blob is there; it is not ours to drop
-    }
-  }
-
-  @Override
-  public Optional<ObjectStat> stat(String key) {
-    Answer answer = blobs.send(new Call("head " + key, "HEAD", key), deadlines.control());
-    if (answer.status() == 404 && !"ContainerNotFound".equals(answer.code())) {
-      return Optional.empty();
-    }
-    if (!answer.ok()) {
-      throw AzureBlobs.failure("head " + key, answer);
-    }
-    long size = Long.parseLong(answer.header("Content-Length"));
-    return Optional.of(new ObjectStat(size, Optional.empty()));
-  }
-
-  @Override
-  public URI presignDownload(String key, Duration ttl, String contentDisposition) {
-    Instant expiresAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(ttl);
-    return URI.create(
-        blobs.url(key)
-            + "?"
-            + blobs.signer().blobSas(blobs.container(), key, "r", expiresAt, contentDisposition));
-  }
-
-  @Override
-  public InputStream open(String key) {
-    AzureBlobs.Exchanged<InputStream> opened =
-        blobs.open(new Call("get " + key, "GET", key), deadlines.control());
-    if (opened.refusal() != null) {
-      throw AzureBlobs.failure("get " + key, opened.refusal());
-    }
-    return opened.response().body();
-  }
-
-  @Override
-  public void put(String key, String contentType, byte[] content, int length) {
-    Answer answer =
-        blobs.send(
-            new Call("put " + key, "PUT", key)
-                .header("x-ms-blob-type", "BlockBlob")
-                .header("Content-Type", contentType)
-                .body(content, length),
-            deadlines.put(length));
-    if (!answer.ok()) {
-      throw AzureBlobs.failure("put " + key, answer);
     }
   }
 
@@ -366,7 +248,7 @@ public final class AzureStorageBackend implements StorageBackend {
         blobs.send(
             new Call("put block of " + key, "PUT", key)
                 .query("comp", "block")
-                .query("blockid", blockId(partNumber))
+                .query("blockid", AzureBlockList.blockId(partNumber))
                 .header("Content-Type", "application/octet-stream")
                 .body(content, length),
             deadlines.put(length));
@@ -377,40 +259,33 @@ public final class AzureStorageBackend implements StorageBackend {
   }
 
   @Override
+  public Optional<ObjectStat> stat(String key) {
+    return objects.stat(key);
+  }
+
+  @Override
+  public URI presignDownload(String key, Duration ttl, String contentDisposition) {
+    return objects.presignDownload(key, ttl, contentDisposition);
+  }
+
+  @Override
+  public InputStream open(String key) {
+    return objects.open(key);
+  }
+
+  @Override
+  public void put(String key, String contentType, byte[] content, int length) {
+    objects.put(key, contentType, content, length);
+  }
+
+  @Override
   public void checkReachable() {
-    Answer answer =
-        blobs.send(
-            new Call("get container properties", "HEAD", null).query("restype", "container"),
-            deadlines.control());
-    if (!answer.ok()) {
-      throw AzureBlobs.failure("get container properties", answer);
-    }
+    objects.checkReachable();
   }
 
   /** Deletes a blob, with the lease a completed upload holds on it; an absent blob is fine. */
   @Override
   public void delete(String key) {
-    deleteBlob(key, "delete " + key, Optional.empty());
-  }
-
-  private void deleteBlob(String key, String action, Optional<String> ifMatch) {
-    Call leased = new Call(action, "DELETE", key).header("x-ms-lease-id", leaseId(key));
-    ifMatch.ifPresent(etag -> leased.header("If-Match", etag));
-    Answer answer = blobs.send(leased, deadlines.control());
-    if (answer.status() == 412 && "LeaseNotPresentWithBlobOperation".equals(answer.code())) {
-      Call plain = new Call(action, "DELETE", key);
-      ifMatch.ifPresent(etag -> plain.header("If-Match", etag));
-      answer = blobs.send(plain, deadlines.control());
-    }
-    if (!answer.ok() && !(answer.status() == 404 && "BlobNotFound".equals(answer.code()))) {
-      throw AzureBlobs.failure(action, answer);
-    }
-  }
-
-  private void deleteQuietly(String blob, String action) {
-    Answer answer = blobs.send(new Call(action, "DELETE", blob), deadlines.control());
-    if (!answer.ok() && !(answer.status() == 404 && "BlobNotFound".equals(answer.code()))) {
-      throw AzureBlobs.failure(action, answer);
-    }
+    objects.delete(key, "delete " + key, Optional.empty());
   }
 }
