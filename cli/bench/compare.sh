@@ -9,6 +9,8 @@
 #   ./mvnw -B -q package -DskipTests && ./mvnw -B -q -f cli/pom.xml package -DskipTests
 #   apt-get install -y awscli rclone
 #   cli/bench/compare.sh [SIZE…]        # sizes for head -c, default 1G; ROUNDS=2
+# With SOURCE_CLIENT_DIR (a checkout of archetypeai/python-client, not part of this repository),
+# the source API's Python client's direct_upload runs too (cli/bench/source-client-direct.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 unset AWS_CA_BUNDLE # rclone 1.60 cannot load a CA bundle into its transport; the store is http
@@ -109,6 +111,15 @@ for size in "${sizes[@]}"; do
     timed "rclone copyto (8, 8M chunks)" "$size" "$round" \
       rclone copyto --s3-upload-concurrency 8 --s3-chunk-size 8M "$work/file.bin" "s3p:files/rclone8-$round"
     rclone deletefile "s3p:files/rclone8-$round"
+    if [ -n "${SOURCE_CLIENT_DIR:-}" ]; then
+      # The file's name is its file_id for the client; one name per round.
+      cp "$work/file.bin" "$work/client-$round.bin"
+      timed "source client (8 parallel)" "$size" "$round" \
+        python3 "$root/cli/bench/source-client-direct.py" "$FILES_API_KEY" "$FILES_API_URL" \
+        "$work/client-$round.bin"
+      "$root/cli/bin/files" rm "client-$round.bin" --quiet
+      rm -f "$work/client-$round.bin"
+    fi
   done
   rm -f "$work/file.bin"
 done
