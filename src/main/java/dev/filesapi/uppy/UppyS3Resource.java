@@ -145,7 +145,9 @@ public class UppyS3Resource {
       content = @Content(mediaType = Problem.MEDIA_TYPE))
   public CreatedMultipart create(CreateMultipart body) {
     if (!partTokens) {
-      // @uppy/aws-s3 waits for ever on a part PUT answered without an ETag: refuse up front.
+      // @uppy/aws-s3 6 fails every part PUT answered without an ETag ("Missing ETag in uploadPart
+      // response headers"), and sends no header but the URL's, so Put Blob (which answers one but
+      // needs x-ms-blob-type) is out of reach too: refuse up front, saying what works.
       throw ApiException.of(
           501,
           "not_supported_by_store",
