@@ -59,10 +59,30 @@ class StorageConfigurationIT {
 
   @Test
   void anUnknownBackendStopsTheStart() throws Exception {
-    Started run = start("-Dfiles.storage.backend=azure");
+    Started run = start("-Dfiles.storage.backend=swift");
 
     assertThat(run.exitCode()).isNotZero();
-    assertThat(run.log()).contains("files.storage.backend must be s3 or gcs, not 'azure'");
+    assertThat(run.log()).contains("files.storage.backend must be s3, gcs or azure, not 'swift'");
+  }
+
+  @Test
+  void azureWithoutAnAccountKeyStopsTheStartWithoutEchoingTheString() throws Exception {
+    Started missing = start("-Dfiles.storage.backend=azure");
+    Started sasOnly =
+        start(
+            "-Dfiles.storage.backend=azure",
+            "-Dfiles.storage.azure.connection-string=BlobEndpoint=https://a.blob.core.windows.net;"
+                + "SharedAccessSignature=sv=2021-08-06&sig=not-to-be-logged");
+
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.log())
+        .contains(
+            "files.storage.backend=azure needs files.storage.azure.connection-string"
+                + " (env FILES_STORAGE_AZURE_CONNECTION_STRING)");
+    assertThat(sasOnly.exitCode()).isNotZero();
+    assertThat(sasOnly.log())
+        .contains("files.storage.azure.connection-string must name AccountName and AccountKey")
+        .doesNotContain("not-to-be-logged");
   }
 
   private record Started(int exitCode, String log) {}
