@@ -425,16 +425,14 @@ final class Uploader {
       if (current.expiresAt().isBefore(Instant.now().plus(URL_MARGIN))) {
         current = freshUrl(run, current);
       }
-      PartStream stream =
-          new PartStream(
+      PartBody stream =
+          new PartBody(
               run.file, current.offset(), current.length(), run.options.rateLimit(), run.progress);
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(current.url()))
               .timeout(partTimeout(current.length()))
               .header("User-Agent", ApiClient.USER_AGENT)
-              .PUT(
-                  HttpRequest.BodyPublishers.fromPublisher(
-                      HttpRequest.BodyPublishers.ofInputStream(() -> stream), current.length()))
+              .PUT(stream)
               .build();
       run.putRequests.incrementAndGet();
       String problem;
