@@ -33,11 +33,7 @@ public class AzuriteResource implements QuarkusTestResourceLifecycleManager {
     config.put("files.storage.backend", "azure");
     config.put("files.storage.bucket", CONTAINER);
     config.put("files.storage.azure.connection-string", azurite.connectionString());
-    config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
-    config.put("quarkus.datasource.username", database.username());
-    config.put("quarkus.datasource.password", database.password());
-    config.put("files.bootstrap.api-key", FilesTestResource.API_KEY);
-    config.put("files.admin.token", FilesTestResource.ADMIN_TOKEN);
+    config.putAll(FilesTestResource.serviceSettings(database));
     return config;
   }
 

@@ -96,11 +96,7 @@ public class BigStoreResource implements QuarkusTestResourceLifecycleManager {
       stop();
       throw new IllegalStateException("could not start PostgreSQL and S3Proxy", e);
     }
-    config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
-    config.put("quarkus.datasource.username", database.username());
-    config.put("quarkus.datasource.password", database.password());
-    config.put("files.bootstrap.api-key", FilesTestResource.API_KEY);
-    config.put("files.admin.token", FilesTestResource.ADMIN_TOKEN);
+    config.putAll(FilesTestResource.serviceSettings(database));
     return config;
   }
 

@@ -92,13 +92,8 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
     } catch (Exception e) {
       throw new IllegalStateException("could not start PostgreSQL and S3Proxy for the tests", e);
     }
-    Map<String, String> config = new HashMap<>();
-    config.put("quarkus.datasource.jdbc.url", database.jdbcUrl());
-    config.put("quarkus.datasource.username", database.username());
-    config.put("quarkus.datasource.password", database.password());
+    Map<String, String> config = new HashMap<>(serviceSettings(database));
     config.put("files.storage.bucket", BUCKET);
-    config.put("files.bootstrap.api-key", API_KEY);
-    config.put("files.admin.token", ADMIN_TOKEN);
     config.put(
         "quarkus.s3.endpoint-override",
         storeProxy == null ? store.endpoint() : storeProxy.endpoint());
@@ -110,6 +105,19 @@ public class FilesTestResource implements QuarkusTestResourceLifecycleManager {
         "quarkus.s3.aws.credentials.static-provider.secret-access-key",
         args.getOrDefault(SERVICE_SECRET_KEY, store.secretKey()));
     return config;
+  }
+
+  /**
+   * What every test resource gives the service besides its store: this database, the bootstrap API
+   * key and the admin token of the tests.
+   */
+  public static Map<String, String> serviceSettings(EmbeddedDatabase database) {
+    return Map.of(
+        "quarkus.datasource.jdbc.url", database.jdbcUrl(),
+        "quarkus.datasource.username", database.username(),
+        "quarkus.datasource.password", database.password(),
+        "files.bootstrap.api-key", API_KEY,
+        "files.admin.token", ADMIN_TOKEN);
   }
 
   /** The S3 server, for tests that look into the bucket or stop the store. */
