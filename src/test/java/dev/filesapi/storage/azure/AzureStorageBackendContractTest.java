@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /** The contract against Azurite, Microsoft's Azure Storage emulator, started by the test. */
+@Tag("long") // ~18 s, Azurite's start included; the fast suite is at its 6 min; CI: -Plong
 @EnabledIf(
     value = "dev.filesapi.support.AzuriteProcess#runnable",
     disabledReason = "Azurite is not installed (npm install azurite@3.37.0)")
