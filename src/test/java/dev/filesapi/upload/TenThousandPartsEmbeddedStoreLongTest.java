@@ -22,19 +22,19 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * for this test only; the store lets them through, {@code SmallPartsS3Proxy}): at S3's 5 MiB
  * minimum the upload would be ~49 GiB, and its complete on a filesystem store ~98 GiB of disk. Runs
  * with {@code -Dfiles.big.every-store=true} only (CI runs the 10,000 parts on the standalone
- * S3Proxy, {@link TenThousandPartsStandaloneStoreTest}, and the 5 GiB case on this store).
+ * S3Proxy, {@link TenThousandPartsStandaloneStoreLongTest}, and the 5 GiB case on this store).
  */
 @QuarkusTest
 @Tag("long")
 @EnabledIfSystemProperty(named = "files.big.every-store", matches = "true")
-@TestProfile(TenThousandPartsEmbeddedStoreTest.SmallParts.class)
+@TestProfile(TenThousandPartsEmbeddedStoreLongTest.SmallParts.class)
 @WithTestResource(
     value = BigStoreResource.class,
     initArgs = {
       @ResourceArg(name = BigStoreResource.STORE, value = BigStoreResource.IN_PROCESS),
       @ResourceArg(name = BigStoreResource.SMALL_PARTS, value = "true")
     })
-class TenThousandPartsEmbeddedStoreTest {
+class TenThousandPartsEmbeddedStoreLongTest {
   static final int PARTS = 10_000;
 
   /** Parts of 64 KiB, accepted by the service's plan through {@link SmallPartsStore}. */

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf(
     value = "dev.filesapi.support.AzuriteProcess#runnable",
     disabledReason = "Azurite is not installed (npm install azurite@3.37.0)")
-class BigUploadOnAzureTest {
-  private static final Logger LOG = Logger.getLogger(BigUploadOnAzureTest.class);
+class BigUploadOnAzureLongTest {
+  private static final Logger LOG = Logger.getLogger(BigUploadOnAzureLongTest.class);
   private static final long FIVE_GIB = 5L << 30;
   private static final int PARALLEL_PUTS = 8;
   private static final HttpClient HTTP =

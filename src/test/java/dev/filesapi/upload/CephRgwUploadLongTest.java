@@ -42,7 +42,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf(
     value = "dev.filesapi.support.CephRgwProcess#runnable",
     disabledReason = "Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw)")
-class CephRgwUploadTest {
+class CephRgwUploadLongTest {
   private static final String KEY = FilesTestResource.API_KEY;
   private static final int MIB = 1024 * 1024;
 

@@ -43,13 +43,13 @@ import org.junit.jupiter.api.Test;
  * its own database (and so its own profile): stopping it leaves the one other classes share alone.
  */
 @QuarkusTest
-@TestProfile(DatabaseFaultTest.OwnDatabase.class)
+@TestProfile(DatabaseFaultLongTest.OwnDatabase.class)
 @WithTestResource(
     value = FilesTestResource.class,
     initArgs =
         @ResourceArg(name = FilesTestResource.DATABASE, value = FilesTestResource.RESTARTABLE))
 @Tag("long") // PostgreSQL stopped and started again, in an application start of its own
-class DatabaseFaultTest {
+class DatabaseFaultLongTest {
   private static final String KEY = FilesTestResource.API_KEY;
   private static final String DATABASE_CHECK = "Database connections health check";
 
@@ -67,15 +67,15 @@ class DatabaseFaultTest {
   @Test
   void callsWithoutTheDatabaseAre503AndSucceedOnceItIsBack() {
     // The pool holds connections when the database stops: ended by the database, as in production.
-    timed(DatabaseFaultTest::info).then().statusCode(200);
-    timed(DatabaseFaultTest::wholeList).then().statusCode(200);
+    timed(DatabaseFaultLongTest::info).then().statusCode(200);
+    timed(DatabaseFaultLongTest::wholeList).then().statusCode(200);
     Api.initiate(KEY, unique("db-before"), 6L * MIB, false).then().statusCode(200);
 
     String filename = unique("db-fault");
     FilesTestResource.stopDatabase();
     try {
-      assertUnavailable(timed(DatabaseFaultTest::info));
-      assertUnavailable(timed(DatabaseFaultTest::wholeList));
+      assertUnavailable(timed(DatabaseFaultLongTest::info));
+      assertUnavailable(timed(DatabaseFaultLongTest::wholeList));
       assertUnavailable(timed(() -> Api.initiate(KEY, filename, 6L * MIB, false)));
       // Through Hibernate and a JTA transaction rather than a plain JDBC call.
       assertUnavailable(
@@ -100,8 +100,8 @@ class DatabaseFaultTest {
 
     Response ready = timed(() -> given().get("/q/health/ready"));
     assertThat(ready.statusCode()).as(ready.asString()).isEqualTo(200);
-    timed(DatabaseFaultTest::info).then().statusCode(200);
-    timed(DatabaseFaultTest::wholeList).then().statusCode(200);
+    timed(DatabaseFaultLongTest::info).then().statusCode(200);
+    timed(DatabaseFaultLongTest::wholeList).then().statusCode(200);
     byte[] content = UploadTestSupport.content(6 * MIB + 3, 16);
     JsonPath initiated = Api.uploadedAndCheckpointed(KEY, filename, content);
     Response completed =
@@ -137,7 +137,7 @@ class DatabaseFaultTest {
         // Connections the pool still holds fail at once; then it tries a new one, which hangs.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (held.isEmpty() && System.nanoTime() < deadline) {
-          assertUnavailable(timed(DatabaseFaultTest::info));
+          assertUnavailable(timed(DatabaseFaultLongTest::info));
         }
         assertThat(held).as("logins the silent database held").isNotEmpty();
         Response ready = timed(() -> given().get("/q/health/ready"));
@@ -145,7 +145,8 @@ class DatabaseFaultTest {
       }
       // The held logins stay open and silent while the real database comes back on the port.
       FilesTestResource.startDatabase();
-      Response answered = firstAnswerOtherThan503(DatabaseFaultTest::info, Duration.ofSeconds(30));
+      Response answered =
+          firstAnswerOtherThan503(DatabaseFaultLongTest::info, Duration.ofSeconds(30));
       assertThat(answered.statusCode()).as(answered.asString()).isEqualTo(200);
     } finally {
       for (Socket socket : held) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf(
     value = "dev.filesapi.support.AzuriteProcess#runnable",
     disabledReason = "Azurite is not installed (npm install azurite@3.37.0)")
-class AzureStorageBackendContractTest extends StorageBackendContractTest {
+class AzureStorageBackendContractLongTest extends StorageBackendContractTest {
   static final String CONTAINER = "contract";
   private static final Duration TTL = Duration.ofMinutes(10);
 

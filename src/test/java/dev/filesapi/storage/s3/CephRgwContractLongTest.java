@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @EnabledIf(
     value = "dev.filesapi.support.CephRgwProcess#runnable",
     disabledReason = "Ceph is not installed (apt-get install ceph-mon ceph-osd radosgw)")
-class CephRgwContractTest extends StorageBackendContractTest {
+class CephRgwContractLongTest extends StorageBackendContractTest {
   private static final String BUCKET = "contract";
   private static final Duration TTL = Duration.ofMinutes(10);
 

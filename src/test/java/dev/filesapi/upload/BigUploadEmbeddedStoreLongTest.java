@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @Tag("long")
-@TestProfile(LargeCompleteTest.EightMiBParts.class)
+@TestProfile(LargeCompleteLongTest.EightMiBParts.class)
 @WithTestResource(
     value = BigStoreResource.class,
     initArgs = @ResourceArg(name = BigStoreResource.STORE, value = BigStoreResource.IN_PROCESS))
-class BigUploadEmbeddedStoreTest {
+class BigUploadEmbeddedStoreLongTest {
   static final long FIVE_GIB = 5L << 30;
 
   @Test

@@ -40,12 +40,12 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @Tag("long")
-@TestProfile(LargeCompleteTest.EightMiBParts.class)
+@TestProfile(LargeCompleteLongTest.EightMiBParts.class)
 @WithTestResource(
     value = FilesTestResource.class,
     initArgs = @ResourceArg(name = FilesTestResource.ON_DISK, value = "true"))
-class LargeCompleteTest {
-  private static final Logger LOG = Logger.getLogger(LargeCompleteTest.class);
+class LargeCompleteLongTest {
+  private static final Logger LOG = Logger.getLogger(LargeCompleteLongTest.class);
   private static final int PARALLEL_PUTS = 8;
 
   /** The product's default part size, as the uploads had it. */
