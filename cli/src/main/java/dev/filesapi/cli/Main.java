@@ -40,6 +40,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // Part PUTs keep a connection alive for each of up to 64 parallel parts (the JDK keeps 5).
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "64");
+    }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
     int status = new Main(out, err, System.getenv()).run(Arrays.asList(args));

@@ -3,8 +3,6 @@ package dev.filesapi.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -425,24 +423,17 @@ final class Uploader {
       if (current.expiresAt().isBefore(Instant.now().plus(URL_MARGIN))) {
         current = freshUrl(run, current);
       }
-      PartBody stream =
-          new PartBody(
+      PartPut put =
+          new PartPut(
               run.file, current.offset(), current.length(), run.options.rateLimit(), run.progress);
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(current.url()))
-              .timeout(partTimeout(current.length()))
-              .header("User-Agent", ApiClient.USER_AGENT)
-              .PUT(stream)
-              .build();
       run.putRequests.incrementAndGet();
       String problem;
       Optional<Duration> retryAfter = Optional.empty();
       try {
-        HttpResponse<String> response =
-            api.http().send(request, HttpResponse.BodyHandlers.ofString());
-        int status = response.statusCode();
+        PartPut.Answer answer = put.send(URI.create(current.url()), partTimeout(current.length()));
+        int status = answer.status();
         if (status / 100 == 2) {
-          Optional<String> etag = response.headers().firstValue("ETag");
+          Optional<String> etag = answer.etag();
           if (etag.isEmpty() && isAzureBlock(current.url())) {
             etag = Optional.of(""); // Azure's Put Block answers none: the token is empty
           }
@@ -451,25 +442,21 @@ final class Uploader {
                 ExitCode.STORE_REFUSED,
                 "the store answered part " + part.number() + " without an ETag");
           }
-          run.crcs.put(current.offset(), new long[] {current.length(), stream.crc()});
+          run.crcs.put(current.offset(), new long[] {current.length(), put.crc()});
           return etag.get();
         }
-        stream.uncount();
-        problem = "HTTP " + status + storeCode(response.body());
+        put.uncount();
+        problem = "HTTP " + status + storeCode(answer.body());
         if (status == 403) {
           current = freshUrl(run, current);
         } else if (!(status >= 500 || status == 408 || status == 429)) {
           throw new CliFailure(
               ExitCode.STORE_REFUSED, "the store refused part " + part.number() + ": " + problem);
         }
-        retryAfter = Backoff.retryAfter(response.headers().firstValue("Retry-After"));
+        retryAfter = Backoff.retryAfter(answer.retryAfter());
       } catch (IOException e) {
-        stream.uncount();
+        put.uncount();
         problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      } catch (InterruptedException e) {
-        stream.uncount();
-        Thread.currentThread().interrupt();
-        throw new CliFailure(ExitCode.INTERRUPTED, "interrupted");
       }
       if (!backoff.again(attempt)) {
         throw new CliFailure(
