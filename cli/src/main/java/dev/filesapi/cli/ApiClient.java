@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,24 +23,17 @@ final class ApiClient {
   /** Connection refused: probably a wrong address, so fewer attempts than other failures. */
   private static final int CONNECT_ATTEMPTS = 3;
 
+  /** How long a call waits for the service's answer. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
   private final URI base;
   private final String key;
-  private final HttpClient http;
   private final Backoff backoff;
 
-  ApiClient(URI base, String key, HttpClient http, Backoff backoff) {
+  ApiClient(URI base, String key, Backoff backoff) {
     this.base = base;
     this.key = key;
-    this.http = http;
     this.backoff = backoff;
-  }
-
-  static HttpClient newHttpClient() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
   }
 
   /**
@@ -79,8 +68,9 @@ final class ApiClient {
     return base;
   }
 
-  HttpClient http() {
-    return http;
+  /** The address of an API path, e.g. {@code files/info}. */
+  URI uri(String path) {
+    return base.resolve(path);
   }
 
   /** A path segment percent-encoded (file ids may hold spaces, slashes, any Unicode). */
@@ -88,10 +78,20 @@ final class ApiClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** An answer: status, headers and body text. */
-  record Answer(int status, HttpHeaders headers, String body) {
+  /** An answer: status, headers (names in any case) and body text. */
+  record Answer(int status, Map<String, List<String>> headers, String body) {
     Optional<String> header(String name) {
-      return headers.firstValue(name);
+      List<String> values = headers(name);
+      return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    List<String> headers(String name) {
+      for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+        if (header.getKey().equalsIgnoreCase(name)) {
+          return header.getValue();
+        }
+      }
+      return List.of();
     }
 
     Map<String, Object> json() {
@@ -122,26 +122,31 @@ final class ApiClient {
    * CliFailure} when the service cannot be reached at all.
    */
   Answer send(String method, String path, Object jsonBody, String action) {
-    return send(request(method, path, jsonBody));
+    Map<String, String> headers = authorized();
+    byte[] body = null;
+    if (jsonBody != null) {
+      headers.put("Content-Type", "application/json");
+      body = Json.write(jsonBody).getBytes(StandardCharsets.UTF_8);
+    }
+    return send(method, path, headers, body);
   }
 
   /** POST of a body of the given type, retried as {@link #send(String, String, Object, String)}. */
   Answer post(String path, String contentType, byte[] body) {
-    return send(
-        authorized(path)
-            .header("Content-Type", contentType)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build());
+    Map<String, String> headers = authorized();
+    headers.put("Content-Type", contentType);
+    return send("POST", path, headers, body);
   }
 
-  private Answer send(HttpRequest request) {
+  private Answer send(String method, String path, Map<String, String> headers, byte[] body) {
     int attempt = 0;
     while (true) {
       attempt++;
       try {
-        HttpResponse<String> response =
-            http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        Answer answer = new Answer(response.statusCode(), response.headers(), response.body());
+        Answer answer;
+        try (Http.Exchange exchange = Http.send(method, uri(path), headers, body, TIMEOUT)) {
+          answer = new Answer(exchange.status(), exchange.headers(), exchange.text());
+        }
         if (!retryable(answer.status()) || !backoff.again(attempt)) {
           return answer;
         }
@@ -151,15 +156,12 @@ final class ApiClient {
                 Backoff.retryAfter(answer.header("Retry-After")),
                 ThreadLocalRandom.current()::nextDouble));
       } catch (IOException e) {
-        boolean refused = e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
+        boolean refused = e instanceof ConnectException;
         if (!backoff.again(attempt) || (refused && attempt >= CONNECT_ATTEMPTS)) {
           throw unreachable(e);
         }
         Backoff.sleep(
             backoff.delay(attempt, Optional.empty(), ThreadLocalRandom.current()::nextDouble));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliFailure(ExitCode.INTERRUPTED, "interrupted");
       }
     }
   }
@@ -168,31 +170,17 @@ final class ApiClient {
     return status >= 500 || status == 429 || status == 408;
   }
 
-  private HttpRequest.Builder authorized(String path) {
-    return HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(120))
-        .header("Authorization", "Bearer " + key)
-        .header("User-Agent", USER_AGENT)
-        .header("Accept", "application/json, application/problem+json");
-  }
-
-  HttpRequest request(String method, String path, Object jsonBody) {
-    HttpRequest.Builder builder = authorized(path);
-    if (jsonBody == null) {
-      builder.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      builder
-          .header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(Json.write(jsonBody)));
-    }
-    return builder.build();
+  /** The headers of every call to the service: the key, the tool's name, JSON answers. */
+  Map<String, String> authorized() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Authorization", "Bearer " + key);
+    headers.put("User-Agent", USER_AGENT);
+    headers.put("Accept", "application/json, application/problem+json");
+    return headers;
   }
 
   CliFailure unreachable(IOException e) {
     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof ConnectException) {
-      why = "connection refused";
-    }
     return new CliFailure(
         ExitCode.UNREACHABLE, "cannot reach the service at " + displayBase() + ": " + why);
   }

@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
@@ -205,49 +202,46 @@ final class Downloader {
       Progress progress,
       RateLimit rateLimit)
       throws IOException, RetryableAnswer {
-    HttpRequest first = api.request("GET", "files/download/" + ApiClient.segment(fileId), null);
-    HttpRequest.Builder withRange = HttpRequest.newBuilder(first.uri());
-    first.headers().map().forEach((k, vs) -> vs.forEach(v -> withRange.header(k, v)));
+    URI service = api.uri("files/download/" + ApiClient.segment(fileId));
+    Map<String, String> headers = api.authorized();
     if (have > 0) {
-      withRange.header("Range", "bytes=" + have + "-");
+      headers.put("Range", "bytes=" + have + "-");
     }
-    HttpResponse<InputStream> response = sendStream(withRange.timeout(Duration.ofSeconds(60)));
-    if (response.statusCode() / 100 == 3) {
-      Optional<String> location = response.headers().firstValue("Location");
-      response.body().close();
+    Http.Exchange response = send(service, headers);
+    if (response.status() / 100 == 3) {
+      Optional<String> location = response.header("Location");
+      response.close();
       if (location.isEmpty()) {
         throw new CliFailure(ExitCode.FAILED, "the service's redirect has no Location");
       }
-      HttpRequest.Builder store =
-          HttpRequest.newBuilder(first.uri().resolve(location.get()))
-              .timeout(Duration.ofSeconds(60))
-              .header("User-Agent", ApiClient.USER_AGENT);
+      Map<String, String> store = new LinkedHashMap<>();
+      store.put("User-Agent", ApiClient.USER_AGENT);
       if (have > 0) {
-        store.header("Range", "bytes=" + have + "-");
+        store.put("Range", "bytes=" + have + "-");
       }
-      response = sendStream(store);
-      if (response.statusCode() == 403 || response.statusCode() / 100 == 5) {
-        response.body().close();
-        throw new RetryableAnswer("the store answered HTTP " + response.statusCode());
+      response = send(service.resolve(location.get()), store);
+      if (response.status() == 403 || response.status() / 100 == 5) {
+        response.close();
+        throw new RetryableAnswer("the store answered HTTP " + response.status());
       }
-      if (response.statusCode() / 100 == 4 && response.statusCode() != 416) {
-        response.body().close();
+      if (response.status() / 100 == 4 && response.status() != 416) {
+        response.close();
         throw new CliFailure(
             ExitCode.STORE_REFUSED,
-            "the store refused the download of " + fileId + ": HTTP " + response.statusCode());
+            "the store refused the download of " + fileId + ": HTTP " + response.status());
       }
-    } else if (response.statusCode() / 100 != 2) {
-      String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-      int status = response.statusCode();
+    } else if (response.status() / 100 != 2) {
+      String text = response.text();
+      int status = response.status();
       if (status >= 500 || status == 429) {
         throw new RetryableAnswer("the service answered HTTP " + status);
       }
       throw api.failure(
           new ApiClient.Answer(status, response.headers(), text), "download " + fileId);
     }
-    int status = response.statusCode();
+    int status = response.status();
     if (status == 416) {
-      response.body().close();
+      response.close();
       return have;
     }
     if (status == 200 && have > 0) {
@@ -257,43 +251,18 @@ final class Downloader {
       progress.addBytes(-have);
       have = 0;
     } else if (status == 206) {
-      String range = response.headers().firstValue("Content-Range").orElse("");
+      String range = response.header("Content-Range").orElse("");
       if (!range.startsWith("bytes " + have + "-")) {
-        response.body().close();
+        response.close();
         throw new RetryableAnswer("unexpected Content-Range: " + range);
       }
     }
-    // java.net.http has no read timeout: a watchdog breaks off a read that waits too long (a
-    // close alone does not wake a blocked read, an interrupt alone is ignored by Java 17's stream).
-    InputStream in = response.body();
-    AtomicLong lastRead = new AtomicLong(System.nanoTime());
-    AtomicBoolean stalled = new AtomicBoolean();
-    Thread reader = Thread.currentThread();
-    Thread watchdog =
-        new Thread(
-            () -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                if (System.nanoTime() - lastRead.get() > stall.toNanos()) {
-                  stalled.set(true);
-                  closeQuietly(in);
-                  reader.interrupt();
-                  return;
-                }
-                try {
-                  Thread.sleep(Math.max(10, stall.toMillis() / 10));
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "download-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
-    try {
+    // A read that waits longer than the stall ends with SocketTimeoutException (the connection's
+    // read timeout): the next attempt goes on with a range.
+    try (InputStream in = response.body()) {
       byte[] buffer = new byte[1 << 18];
       int n;
       while ((n = in.read(buffer)) > 0) {
-        lastRead.set(System.nanoTime());
         if (have + n > size) {
           throw new CliFailure(
               ExitCode.FAILED, "download of " + fileId + ": more bytes than its " + size);
@@ -305,46 +274,19 @@ final class Downloader {
         }
         crc.update(buffer, 0, n);
         progress.addBytes(n);
-        lastRead.set(System.nanoTime());
       }
-    } catch (IOException e) {
-      if (stalled.get()) {
-        throw new RetryableAnswer("no byte for " + stall.toSeconds() + " s");
-      }
-      throw e;
-    } finally {
-      watchdog.interrupt();
-      try {
-        watchdog.join();
-      } catch (InterruptedException e) {
-        stalled.set(true);
-      }
-      if (stalled.get()) {
-        Thread.interrupted(); // the watchdog's interrupt: this thread goes on with a range
-      }
-      closeQuietly(in);
+    } catch (SocketTimeoutException e) {
+      throw new RetryableAnswer("no byte for " + stall.toSeconds() + " s");
     }
     return have;
   }
 
-  private static void closeQuietly(InputStream in) {
+  private Http.Exchange send(URI uri, Map<String, String> headers) throws IOException {
     try {
-      in.close();
-    } catch (IOException ignored) {
-      // the connection is dropped either way
-    }
-  }
-
-  private HttpResponse<InputStream> sendStream(HttpRequest.Builder request) throws IOException {
-    try {
-      return api.http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return Http.send("GET", uri, headers, null, stall);
     } catch (ConnectException e) {
       throw new CliFailure(
-          ExitCode.UNREACHABLE,
-          "cannot reach " + request.build().uri().getHost() + ": connection refused");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliFailure(ExitCode.INTERRUPTED, "interrupted");
+          ExitCode.UNREACHABLE, "cannot reach " + uri.getHost() + ": " + e.getMessage());
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.filesapi.cli;
 
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -114,8 +113,7 @@ public final class Main {
                         "no API key: set FILES_API_KEY (the service's banner shows how) or pass"
                             + " --key"))
             .trim();
-    HttpClient http = ApiClient.newHttpClient();
-    return new ApiClient(ApiClient.apiBase(address), key, http, Backoff.DEFAULT);
+    return new ApiClient(ApiClient.apiBase(address), key, Backoff.DEFAULT);
   }
 
   private ProgressPrinter.Mode progressMode(Arguments args) {
@@ -303,7 +301,7 @@ public final class Main {
   }
 
   static Optional<URI> nextLink(ApiClient.Answer answer) {
-    for (String link : answer.headers().allValues("Link")) {
+    for (String link : answer.headers("Link")) {
       Matcher m = NEXT_LINK.matcher(link);
       if (m.find()) {
         return Optional.of(URI.create(m.group(1)));

@@ -1,15 +1,14 @@
 package dev.filesapi.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,7 +62,10 @@ final class PartPut {
 
   /** PUTs the part once; an answer of any status, or an IOException when none came in time. */
   Answer send(URI url, Duration timeout) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+    HttpURLConnection connection =
+        Http.open("PUT", url, Map.of("User-Agent", ApiClient.USER_AGENT), timeout);
+    connection.setDoOutput(true);
+    connection.setFixedLengthStreamingMode(length);
     AtomicBoolean cut = new AtomicBoolean();
     ScheduledFuture<?> watchdog =
         WATCHDOG.schedule(
@@ -74,28 +76,17 @@ final class PartPut {
             timeout.toMillis(),
             TimeUnit.MILLISECONDS);
     try {
-      connection.setRequestMethod("PUT");
-      connection.setDoOutput(true);
-      connection.setFixedLengthStreamingMode(length);
-      connection.setConnectTimeout((int) Math.min(timeout.toMillis(), 10_000));
-      connection.setReadTimeout((int) timeout.toMillis());
-      connection.setInstanceFollowRedirects(false);
-      connection.setRequestProperty("User-Agent", ApiClient.USER_AGENT);
       try (OutputStream out = connection.getOutputStream()) {
         writeTo(out);
       }
-      int status = connection.getResponseCode();
-      String body =
-          bodyOf(status < 400 ? connection.getInputStream() : connection.getErrorStream());
-      return new Answer(
-          status,
-          Optional.ofNullable(connection.getHeaderField("ETag")),
-          body,
-          Optional.ofNullable(connection.getHeaderField("Retry-After")));
+      try (Http.Exchange answer = Http.answer(connection)) {
+        return new Answer(
+            answer.status(), answer.header("ETag"), answer.text(), answer.header("Retry-After"));
+      }
     } catch (IOException e) {
       connection.disconnect();
       if (cut.get()) {
-        throw new HttpTimeoutException("no answer within " + timeout.toSeconds() + " s");
+        throw new SocketTimeoutException("no answer within " + timeout.toSeconds() + " s");
       }
       throw e;
     } finally {
@@ -139,15 +130,5 @@ final class PartPut {
   void uncount() {
     progress.addBytes(-counted);
     counted = 0;
-  }
-
-  /** Reads an answer's body to its end, so that the connection can serve the next part. */
-  private static String bodyOf(InputStream in) throws IOException {
-    if (in == null) {
-      return "";
-    }
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }

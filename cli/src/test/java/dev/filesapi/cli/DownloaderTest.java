@@ -109,7 +109,7 @@ class DownloaderTest {
   }
 
   private Map<String, Object> download() {
-    ApiClient api = new ApiClient(base, "fk_test", ApiClient.newHttpClient(), FAST);
+    ApiClient api = new ApiClient(base, "fk_test", FAST);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return new Downloader(api, FAST, quiet, Duration.ofMillis(500))
         .download(

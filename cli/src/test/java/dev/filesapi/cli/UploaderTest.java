@@ -181,7 +181,7 @@ class UploaderTest {
   }
 
   private Map<String, Object> upload(Path file, int parallel) {
-    ApiClient api = new ApiClient(base, "fk_test", ApiClient.newHttpClient(), FAST);
+    ApiClient api = new ApiClient(base, "fk_test", FAST);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return new Uploader(api, FAST, quiet)
         .upload(
