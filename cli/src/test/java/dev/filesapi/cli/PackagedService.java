@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,13 +19,15 @@ import java.util.regex.Pattern;
  * The packaged service ({@code ../target/quarkus-app/quarkus-run.jar}) on its embedded default (its
  * own PostgreSQL and S3 store), started once for all the tests in a temporary working directory, on
  * a free port, with 5 MiB parts (so a few MiB make several parts) and a quota of 100 MB per file
- * (so "too large" needs no large file).
+ * (so "too large" needs no large file). {@link #onAzure} starts a second one whose store is an
+ * Azure Blob container (Azurite).
  */
 final class PackagedService {
   static final long MAX_FILE_BYTES = 100_000_000L;
 
   private static final Pattern LISTENING = Pattern.compile("Listening on: https?://[^\\s]*:(\\d+)");
   private static PackagedService instance;
+  private static PackagedService onAzure;
 
   final Process process;
   final Path dir;
@@ -47,14 +50,25 @@ final class PackagedService {
 
   static synchronized PackagedService get() throws Exception {
     if (instance == null) {
-      instance = start();
-      PackagedService started = instance;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+      instance = start(Map.of());
     }
     return instance;
   }
 
-  private static PackagedService start() throws Exception {
+  /** The service on its embedded PostgreSQL with an Azure Blob container as its store. */
+  static synchronized PackagedService onAzure(Azurite azurite) throws Exception {
+    if (onAzure == null) {
+      onAzure =
+          start(
+              Map.of(
+                  "FILES_STORAGE_BACKEND", "azure",
+                  "FILES_STORAGE_BUCKET", azurite.container(),
+                  "FILES_STORAGE_AZURE_CONNECTION_STRING", azurite.connectionString()));
+    }
+    return onAzure;
+  }
+
+  private static PackagedService start(Map<String, String> settings) throws Exception {
     Path jar =
         Path.of(System.getProperty("files.app.jar", "../target/quarkus-app/quarkus-run.jar"));
     if (!Files.isRegularFile(jar)) {
@@ -78,6 +92,7 @@ final class PackagedService {
     builder.environment().put("QUARKUS_HTTP_PORT", "0");
     builder.environment().put("FILES_UPLOAD_PART_SIZE", "5M");
     builder.environment().put("FILES_QUOTA_MAX_FILE_BYTES", Long.toString(MAX_FILE_BYTES));
+    builder.environment().putAll(settings);
     Process process = builder.start();
     Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
     HttpClient http = HttpClient.newHttpClient();
@@ -96,8 +111,15 @@ final class PackagedService {
                       HttpResponse.BodyHandlers.discarding())
                   .statusCode();
           if (status == 200) {
-            return new PackagedService(
-                process, dir, log, root, Files.readString(keyFile, StandardCharsets.UTF_8).trim());
+            PackagedService started =
+                new PackagedService(
+                    process,
+                    dir,
+                    log,
+                    root,
+                    Files.readString(keyFile, StandardCharsets.UTF_8).trim());
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+            return started;
           }
         } catch (IOException notYet) {
           // polling
