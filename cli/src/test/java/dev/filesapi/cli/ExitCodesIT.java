@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,9 @@ class ExitCodesIT {
     Cli cli = new Cli(dir, service);
     cli.env.put("FILES_API_KEY", "fk_live_not_a_key");
     oneLine(cli.run("info"), 3, "refused the API key");
+    // A POST with a body too: HttpURLConnection in streaming mode answers the 401 as it is.
+    Path small = Files.write(dir.resolve("small.bin"), new byte[1000]);
+    oneLine(cli.run("upload", small.toString()), 3, "refused the API key");
     cli.env.remove("FILES_API_KEY");
     oneLine(cli.run("ls"), 3, "no API key");
   }
