@@ -58,14 +58,24 @@ class StoreHangTest {
 
   @Test
   void everyRequestGivesUpInTimeDuringAnOutageAndSucceedsOnceTheStoreAnswers() throws Exception {
-    Initiate initiate = new Initiate(unique("hang-initiate"));
-    Complete complete = new Complete(unique("hang-complete"));
-    SimpleUpload simple = new SimpleUpload(unique("hang-simple"));
-    Delete delete = new Delete(unique("hang-delete"));
-    Readiness readiness = new Readiness();
-    List<Outage> outages = List.of(initiate, complete, simple, delete, readiness);
+    List<Outage> outages =
+        List.of(
+            new Initiate(unique("hang-initiate")),
+            Complete.uploaded(unique("hang-complete")),
+            new SimpleUpload(unique("hang-simple")),
+            Delete.stored(unique("hang-delete")),
+            new Readiness());
 
     FilesTestResource.storeProxy().freeze();
+    allAtOnce(outages);
+    FilesTestResource.storeProxy().thaw();
+    for (Outage outage : outages) {
+      outage.afterThaw();
+    }
+  }
+
+  /** Runs each outage's frozen half on its own thread; the first failed assertion is thrown. */
+  private static void allAtOnce(List<Outage> outages) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(outages.size());
     try {
       List<Future<?>> frozen = new ArrayList<>();
@@ -89,11 +99,6 @@ class StoreHangTest {
       }
     } finally {
       threads.shutdownNow();
-    }
-
-    FilesTestResource.storeProxy().thaw();
-    for (Outage outage : outages) {
-      outage.afterThaw();
     }
   }
 
@@ -122,14 +127,12 @@ class StoreHangTest {
   }
 
   /** A complete gives up and leaves the upload in progress; repeated, it registers the file. */
-  private static final class Complete implements Outage {
-    private final String filename;
-    private final byte[] content = UploadTestSupport.content(7 * MIB + 5, 51);
-    private final String uploadId;
-
-    Complete(String filename) {
-      this.filename = filename;
-      this.uploadId = Api.uploadedAndCheckpointed(KEY, filename, content).getString("upload_id");
+  private record Complete(String filename, byte[] content, String uploadId) implements Outage {
+    /** An upload whose parts are stored and checkpointed, ready to complete. */
+    static Complete uploaded(String filename) {
+      byte[] content = UploadTestSupport.content(7 * MIB + 5, 51);
+      String uploadId = Api.uploadedAndCheckpointed(KEY, filename, content).getString("upload_id");
+      return new Complete(filename, content, uploadId);
     }
 
     @Override
@@ -179,14 +182,12 @@ class StoreHangTest {
 
   /** A delete gives up and keeps the file; repeated, it deletes it. */
   private record Delete(String filename) implements Outage {
-    Delete {
+    /** A stored file to delete. */
+    static Delete stored(String filename) throws Exception {
       byte[] content = UploadTestSupport.content(1000, 53);
-      try {
-        assertThat(Api.local(KEY).simpleUpload(filename, "text/plain", content).statusCode())
-            .isEqualTo(200);
-      } catch (Exception e) {
-        throw new IllegalStateException("could not store the file to delete", e);
-      }
+      assertThat(Api.local(KEY).simpleUpload(filename, "text/plain", content).statusCode())
+          .isEqualTo(200);
+      return new Delete(filename);
     }
 
     @Override
