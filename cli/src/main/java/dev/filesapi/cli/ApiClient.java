@@ -78,20 +78,10 @@ final class ApiClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** An answer: status, headers (names in any case) and body text. */
-  record Answer(int status, Map<String, List<String>> headers, String body) {
+  /** An answer: status, headers and body text. */
+  record Answer(int status, Http.Headers headers, String body) {
     Optional<String> header(String name) {
-      List<String> values = headers(name);
-      return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
-    }
-
-    List<String> headers(String name) {
-      for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-        if (header.getKey().equalsIgnoreCase(name)) {
-          return header.getValue();
-        }
-      }
-      return List.of();
+      return headers.first(name);
     }
 
     Map<String, Object> json() {

@@ -28,13 +28,37 @@ final class Http {
 
   private Http() {}
 
+  /** An answer's headers, looked up by name in any case. */
+  static final class Headers {
+    private final Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    /** The headers of an answer as {@link HttpURLConnection#getHeaderFields()} gives them. */
+    Headers(Map<String, List<String>> fields) {
+      fields.forEach(
+          (name, values) -> {
+            if (name != null) { // the status line
+              byName.put(name, values);
+            }
+          });
+    }
+
+    Optional<String> first(String name) {
+      List<String> values = all(name);
+      return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    List<String> all(String name) {
+      return byName.getOrDefault(name, List.of());
+    }
+  }
+
   /** A request's answer: status, headers and the body to read (then close). */
   static final class Exchange implements Closeable {
     private final int status;
-    private final Map<String, List<String>> headers;
+    private final Headers headers;
     private final InputStream body;
 
-    Exchange(int status, Map<String, List<String>> headers, InputStream body) {
+    Exchange(int status, Headers headers, InputStream body) {
       this.status = status;
       this.headers = headers;
       this.body = body;
@@ -45,16 +69,10 @@ final class Http {
     }
 
     Optional<String> header(String name) {
-      List<String> values = headers.get(name);
-      return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+      return headers.first(name);
     }
 
-    List<String> headers(String name) {
-      return headers.getOrDefault(name, List.of());
-    }
-
-    /** Every header of the answer, looked up by name in any case. */
-    Map<String, List<String>> headers() {
+    Headers headers() {
       return headers;
     }
 
@@ -122,15 +140,7 @@ final class Http {
   /** The answer of a connection whose request was sent: waits for its status and headers. */
   static Exchange answer(HttpURLConnection connection) throws IOException {
     int status = connection.getResponseCode();
-    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    connection
-        .getHeaderFields()
-        .forEach(
-            (name, values) -> {
-              if (name != null) {
-                headers.put(name, values);
-              }
-            });
+    Headers headers = new Headers(connection.getHeaderFields());
     InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
     return new Exchange(status, headers, in == null ? InputStream.nullInputStream() : in);
   }

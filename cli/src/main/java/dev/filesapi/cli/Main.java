@@ -301,7 +301,7 @@ public final class Main {
   }
 
   static Optional<URI> nextLink(ApiClient.Answer answer) {
-    for (String link : answer.headers("Link")) {
+    for (String link : answer.headers().all("Link")) {
       Matcher m = NEXT_LINK.matcher(link);
       if (m.find()) {
         return Optional.of(URI.create(m.group(1)));
